@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from thidua.core.audit import audit_verify
+from thidua.core.models import AuditEntry
+from thidua.core.selectors import paginate
+
+
+@require_GET
+@login_required
+def audit_log(request):
+    """The whole log, for system administrators; everyone else sees history on the objects they can open."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    action = request.GET.get("action", "").strip()
+    qs = AuditEntry.objects.select_related("actor").order_by("-id")
+    if action:
+        qs = qs.filter(action__startswith=action)
+    page = paginate(qs, page=request.GET.get("page"), per_page=50)
+    verification = audit_verify() if request.GET.get("verify") == "1" else None
+    return render(request, "core/audit_log.html", {"page": page, "action": action, "verification": verification})

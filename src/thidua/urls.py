@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from thidua.api import api
+from thidua.organisations import views as org_views
+
+admin.site.site_header = "thidua – quản trị"
+admin.site.site_title = "thidua"
+
+urlpatterns = [
+    path("", org_views.dashboard, name="dashboard"),
+    path("accounts/", include("thidua.accounts.urls")),
+    path("", include("thidua.organisations.urls")),
+    path("audit/", include("thidua.core.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
