@@ -77,7 +77,15 @@ def _http_error(request, exc: HttpError):
 
 
 from thidua.accounts.api import router as accounts_router  # noqa: E402
+from thidua.awards.api import router as awards_router  # noqa: E402
+from thidua.conference.api import router as conference_router  # noqa: E402
+from thidua.covenant.api import router as covenant_router  # noqa: E402
 from thidua.organisations.api import router as organisations_router  # noqa: E402
+from thidua.scoring.api import router as scoring_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", organisations_router)
+api.add_router("/", covenant_router)
+api.add_router("/", scoring_router)
+api.add_router("/", conference_router)
+api.add_router("/", awards_router)

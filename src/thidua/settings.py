@@ -90,6 +90,10 @@ INSTALLED_APPS = [
     "thidua.accounts",
     "thidua.organisations",
     "thidua.documents",
+    "thidua.covenant",
+    "thidua.scoring",
+    "thidua.conference",
+    "thidua.awards",
     "thidua.demo",
 ]
 

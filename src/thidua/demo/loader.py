@@ -97,10 +97,27 @@ def _ensure_users(password: str) -> list[tuple[str, str, str]]:
     return made
 
 
+# Each later capability adds its own demo data in `thidua.<app>.demo.load()`, run in this order
+# after the organisations and accounts exist (covenants before scores, scores before conferences…).
+DEMO_APPS = ["covenant", "scoring", "conference", "awards"]
+
+
+def _load_app_demos() -> None:
+    import importlib
+    import importlib.util
+
+    for app in DEMO_APPS:
+        name = f"thidua.{app}.demo"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).load()
+
+
 @transaction.atomic
 def load_demo(*, password: str = data.DEMO_PASSWORD) -> list[tuple[str, str, str]]:
     """Load (or complete) the demo data; returns the demo accounts as (username, name, roles)."""
     _ensure_kinds()
     _ensure_units()
     _ensure_clusters()
-    return _ensure_users(password)
+    accounts = _ensure_users(password)
+    _load_app_demos()
+    return accounts

@@ -82,8 +82,28 @@ def cluster_year_detail(request, code: str, year: int):
     history = paginate(audit_entries_for_object(obj=cy), page=request.GET.get("hpage"), per_page=20)
     return render(request, "organisations/cluster_year_detail.html", {
         "cy": cy, "members": members, "roles": selectors.roles_in_cluster_year(request.user, cy),
-        "form": form, "history": history,
+        "form": form, "history": history, "panels": _cluster_year_panels(),
     })
+
+
+# Later capabilities show their part of the year on the cluster-year page through a template of their own,
+# `<app>/_cluster_year_panel.html`, rendered with the same context (cy, members, roles).
+PANEL_APPS = ("covenant", "scoring", "conference", "awards")
+
+
+def _cluster_year_panels() -> list[str]:
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    found = []
+    for app in PANEL_APPS:
+        name = f"{app}/_cluster_year_panel.html"
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            continue
+        found.append(name)
+    return found
 
 
 @require_GET

@@ -1,6 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from thidua.core.actors import SYSTEM
 from thidua.core.audit import audit_record, audit_verify
@@ -53,9 +53,9 @@ def test_orm_refuses_update_and_delete():
 
 def test_database_trigger_refuses_raw_update():
     entry = _three_entries()[0]
-    with pytest.raises(Exception), transaction.atomic(), connection.cursor() as cur:
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
         cur.execute("UPDATE core_auditentry SET action = %s WHERE id = %s", ["x", entry.pk])
-    with pytest.raises(Exception), transaction.atomic(), connection.cursor() as cur:
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
         cur.execute("DELETE FROM core_auditentry WHERE id = %s", [entry.pk])
 
 
