@@ -49,3 +49,43 @@ def api_as(db, user_named):
         return Client(headers={"Authorization": f"Bearer {secret}"})
 
     return make
+
+
+def _sqlite_audit_triggers(*, create: bool) -> None:
+    """SQLite flushes with DELETE, which the append-only triggers refuse; PostgreSQL uses TRUNCATE."""
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module("thidua.core.migrations.0002_audit_append_only")
+    with connection.cursor() as cursor:
+        for sql in migration.SQLITE_DOWN:
+            cursor.execute(sql)
+        if create:
+            for sql in migration.SQLITE_UP:
+                cursor.execute(sql)
+
+
+@pytest.fixture
+def transactional_demo(transactional_db, django_db_blocker):
+    """For tests that need real commits (live server, concurrency): the demo world is there at the start, and
+    is put back after the flush that ends the test (see pytest_runtest_teardown), so later tests still see it."""
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    blocker = item.funcargs.get("django_db_blocker") if "transactional_demo" in item.funcargs else None
+    if blocker is not None:
+        with blocker.unblock():
+            _sqlite_audit_triggers(create=False)
+    yield
+    # pytest-django runs transactional tests last; after the very last one the test database is gone.
+    if blocker is not None and nextitem is not None:
+        from thidua.demo.loader import load_demo
+
+        with blocker.unblock():
+            _sqlite_audit_triggers(create=True)
+            load_demo()

@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "thidua.core.middleware.RequestIdMiddleware",
     "thidua.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "thidua.core.middleware.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -171,11 +171,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("THIDUA_STATIC_ROOT", VAR_DIR / "static"))
 # Uploaded files live outside the package and outside STATIC_ROOT, under generated names, and are
 # only ever served through a permission-checked view (never by the web server directly).
 MEDIA_ROOT = Path(os.environ.get("THIDUA_MEDIA_ROOT", VAR_DIR / "media"))
-MEDIA_URL = None
+# No URL route serves MEDIA_ROOT (downloads go through views that check scope); MEDIA_URL exists only
+# because Django's test live server expects one.
+MEDIA_URL = "/_private_media_not_served/"
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Security baseline.

@@ -3,7 +3,7 @@
 
 from datetime import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from thidua.accounts import selectors, services
@@ -69,10 +69,10 @@ def list_tokens(request):
 def create_token(request, payload: TokenIn):
     token, secret = services.api_token_create(actor=request.user, name=payload.name, days_valid=payload.days_valid)
     token.secret = secret
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Thu hồi khóa")
 def revoke_token(request, token_id: int):
     services.api_token_revoke(actor=request.user, token_id=token_id)
-    return 204, None
+    return Status(204, None)

@@ -63,3 +63,26 @@ class DomainErrorMiddleware:
         if isinstance(exception, Forbidden):
             return defaults.permission_denied(request, PermissionDenied(str(exception.message)))
         return None
+
+
+class CookieLocaleMiddleware:
+    """Vietnamese unless the user chose another language (cookie set by the language switcher).
+
+    The browser's Accept-Language is ignored on purpose: officers often run English-language browsers, and the
+    official working language of the system is Vietnamese.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

@@ -3,7 +3,7 @@
 
 from datetime import date
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -129,7 +129,7 @@ def list_clusters(request):
 
 @router.post("/clusters", response={201: ClusterOut}, summary="Tạo cụm, khối (cơ quan tổ chức)")
 def create_cluster(request, payload: ClusterIn):
-    return 201, services.cluster_create(actor=request.user, **payload.dict())
+    return Status(201, services.cluster_create(actor=request.user, **payload.dict()))
 
 
 @router.get("/clusters/{code}", response=ClusterOut)
@@ -165,7 +165,7 @@ def list_memberships(request, code: str, year: int | None = None):
 def add_membership(request, code: str, payload: MembershipIn):
     m = services.membership_add(actor=request.user, cluster_code=code, **payload.dict())
     cluster = selectors.cluster_get(user=request.user, code=code)
-    return 201, selectors.memberships_for(user=request.user, cluster=cluster).get(pk=m.pk)
+    return Status(201, selectors.memberships_for(user=request.user, cluster=cluster).get(pk=m.pk))
 
 
 class LeaderOut(Schema):
@@ -221,7 +221,7 @@ def get_cluster_year(request, code: str, year: int):
 @router.post("/clusters/{code}/years", response={201: ClusterYearOut}, summary="Mở kỳ thi đua (cơ quan tổ chức)")
 def open_cluster_year(request, code: str, payload: ClusterYearIn):
     cy = services.cluster_year_open(actor=request.user, cluster_code=code, **payload.dict())
-    return 201, selectors.cluster_year_get(user=request.user, code=code, year=cy.year)
+    return Status(201, selectors.cluster_year_get(user=request.user, code=code, year=cy.year))
 
 
 @router.put("/clusters/{code}/years/{year}/leadership", response=ClusterYearOut, summary="Ghi nhận cụm trưởng, cụm phó")

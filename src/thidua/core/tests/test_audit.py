@@ -13,6 +13,7 @@ def _raw(sql: str, params=()):
     """Tamper with the table the way a database administrator could: around the ORM and the triggers."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks may block the ALTER
             cur.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
             cur.execute(sql, params)
             cur.execute("ALTER TABLE core_auditentry ENABLE TRIGGER USER")

@@ -1,0 +1,68 @@
+"""End-to-end: a real browser (Debian's Chromium driven by Playwright, no browser download) logs in, sees the
+dashboard, and is denied another cluster's page. Screenshots go to test-artifacts/."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.e2e]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    if CHROMIUM is None:
+        if os.environ.get("THIDUA_E2E_REQUIRED") == "1":
+            pytest.fail("Chromium không có trên máy (CI phải cài gói chromium).")
+        pytest.skip("Chromium không có trên máy: bỏ qua kiểm thử trình duyệt.")
+    # Playwright's sync API runs an event loop in this thread; the test itself does no async DB work.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+        errors: list[str] = []
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        yield page, errors
+        browser.close()
+
+
+def test_login_dashboard_and_denied_access(transactional_demo, live_server, browser_page):
+    page, console_errors = browser_page
+    base = live_server.url
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    page.goto(f"{base}/")
+    assert "/accounts/login/" in page.url
+    page.fill("#id_username", "hanoi.canbo")
+    page.fill("#id_password", "ThiDua@2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    assert page.locator("h1").inner_text().startswith("Xin chào")
+    assert page.get_by_role("link", name="Cụm thi đua các thành phố trực thuộc Trung ương").count() >= 1
+    assert page.locator(".role-secretariat").count() >= 1  # Hà Nội was head in 2015 and 2020
+    page.screenshot(path=str(ARTIFACTS / "e2e-dashboard.png"), full_page=True)
+
+    page.get_by_role("link", name="2025").first.click()
+    assert "Thành phố Huế" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "e2e-cluster-year-2025.png"), full_page=True)
+
+    response = page.goto(f"{base}/clusters/CT-KHOI-KT/")
+    assert response.status == 404
+    assert "Không tìm thấy" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "e2e-denied.png"), full_page=True)
+
+    # Every asset loaded from this server, and the strict CSP blocked none of them (the one error allowed is
+    # the deliberate 404 above).
+    assert [e for e in console_errors if "404" not in e] == [], console_errors
+    assert len([e for e in console_errors if "404" in e]) <= 1, console_errors
+    assert page.evaluate("getComputedStyle(document.querySelector('.topbar')).display") == "flex"
