@@ -143,3 +143,19 @@ def test_anonymous_pages_redirect_to_login(client_as):
     for url in ("/", "/clusters/", "/units/", "/clusters/TPTW/2014/", "/accounts/profile/"):
         response = client_as(None).get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_back_office_is_for_system_administrators(client_as):
+    assert client_as("admin").get("/admin/organisations/cluster/").status_code == 200
+    assert client_as("admin").get("/admin/core/auditentry/").status_code == 200
+    response = client_as("tw.canbo").get("/admin/organisations/cluster/")
+    assert response.status_code == 302  # not staff: sent to the admin login
+
+
+def test_back_office_cannot_edit_or_delete_audit_entries(client_as):
+    from thidua.core.models import AuditEntry
+
+    entry = AuditEntry.objects.order_by("id").first()
+    client = client_as("admin")
+    assert client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
