@@ -260,9 +260,14 @@ def is_secretariat(user, cy: ClusterYear) -> bool:
     return cy.head_id in g.secretariat_units or cy.pk in g.secretariat_cluster_years
 
 
-def dashboard_cluster_years(*, user, limit_per_cluster: int | None = None) -> list[ClusterYear]:
-    """Visible cluster-years, newest first, with head/deputy names of their year, in a fixed number of queries."""
-    cys = list(cluster_years_for(user=user).select_related("cluster__organiser").order_by("cluster__name", "-year"))
+def dashboard_cluster_years(*, user, clusters: list[Cluster] | None = None,
+                            limit_per_cluster: int | None = None) -> list[ClusterYear]:
+    """Visible cluster-years (of a page of clusters), newest first, with head/deputy names of their year,
+    in a fixed number of queries."""
+    qs = cluster_years_for(user=user).select_related("cluster__organiser").order_by("cluster__name", "-year")
+    if clusters is not None:
+        qs = qs.filter(cluster__in=[c.pk for c in clusters])
+    cys = list(qs)
     if limit_per_cluster:
         kept, counts = [], {}
         for cy in cys:

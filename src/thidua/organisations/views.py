@@ -22,11 +22,14 @@ from thidua.organisations.forms import LeadershipForm, UnitContactForm, UnitFilt
 @login_required
 def dashboard(request):
     """The clusters and years the officer can act on, with their role in each."""
-    cys = selectors.dashboard_cluster_years(user=request.user, limit_per_cluster=6)
+    page = paginate(selectors.clusters_for(user=request.user).order_by("name"), page=request.GET.get("page"), per_page=10)
+    cys = selectors.dashboard_cluster_years(user=request.user, clusters=list(page.object_list), limit_per_cluster=6)
     groups: dict[int, dict] = {}
     for cy in cys:
         groups.setdefault(cy.cluster_id, {"cluster": cy.cluster, "years": []})["years"].append(cy)
-    return render(request, "organisations/dashboard.html", {"groups": list(groups.values()), "this_year": date.today().year})
+    return render(request, "organisations/dashboard.html", {
+        "groups": list(groups.values()), "this_year": date.today().year, "page": page,
+    })
 
 
 @require_GET
