@@ -73,7 +73,11 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return api.create_response(request, {"code": "error", "message": str(exc)}, status=exc.status_code)
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        body = {"code": "csrf_failed", "message": _("Thiếu hoặc sai mã CSRF: tải lại trang rồi thử lại, hoặc dùng khóa truy cập.")}
+    else:
+        body = {"code": "error", "message": str(exc)}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 from thidua.accounts.api import router as accounts_router  # noqa: E402

@@ -22,3 +22,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "thidua.core.views.not_found"

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -23,3 +26,13 @@ def audit_log(request):
     page = paginate(qs, page=request.GET.get("page"), per_page=50)
     verification = audit_verify() if request.GET.get("verify") == "1" else None
     return render(request, "core/audit_log.html", {"page": page, "action": action, "verification": verification})
+
+
+def not_found(request, exception=None):
+    """404 for the whole site: JSON in the API's error shape under /api/, the page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "not_found", "message": _("Không tìm thấy, hoặc bạn không có quyền xem nội dung này.")},
+            status=404, json_dumps_params={"ensure_ascii": False},
+        )
+    return defaults.page_not_found(request, exception)

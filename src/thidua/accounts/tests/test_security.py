@@ -94,7 +94,7 @@ def test_session_api_writes_need_csrf(user_named):
     client.force_login(user_named("hanoi.canbo"))
     url = f"/api/v1/units/{Unit.objects.get(code='01').pk}/contact"
     response = client.patch(url, data={"phone": "1"}, content_type="application/json")
-    assert response.status_code in (401, 403)
+    assert response.status_code == 403 and response.json()["code"] == "csrf_failed"
     assert Unit.objects.get(code="01").phone != "1"
 
 
@@ -144,3 +144,8 @@ def test_unit_officer_cannot_grant_roles(user_named):
     with pytest.raises(Forbidden):
         role_grant(actor=user_named("hanoi.canbo"), user_id=user_named("hanoi.lanhdao").pk, role="unit_officer",
                    scope_kind="unit", scope_id=Unit.objects.get(code="01").pk)
+
+
+def test_unknown_api_path_answers_in_the_api_error_shape():
+    response = Client().get("/api/v1/khong-co")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
