@@ -91,7 +91,7 @@ def cluster_year_detail(request, code: str, year: int):
 
 # Later capabilities show their part of the year on the cluster-year page through a template of their own,
 # `<app>/_cluster_year_panel.html`, rendered with the same context (cy, members, roles).
-PANEL_APPS = ("covenant", "scoring", "conference", "awards")
+PANEL_APPS = ("covenant", "scoring", "conference", "awards", "documents")
 
 
 def _cluster_year_panels() -> list[str]:
