@@ -12,7 +12,32 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from thidua.demo.loader import load_demo
 
     with django_db_blocker.unblock():
+        from django.db import connection
+
+        # Reference data written by data migrations (award catalogue, audit chain head…) is kept aside so that
+        # it can be put back after the flush that ends a transactional test.
+        connection._thidua_migration_data = _serialize_reference_data()
         load_demo()
+
+
+def _serialize_reference_data() -> str:
+    """Rows our own data migrations wrote (Django's content types and permissions are rebuilt by the flush)."""
+    import itertools
+
+    from django.apps import apps
+    from django.core import serializers
+
+    models = [m for app in apps.get_app_configs() if app.name.startswith("thidua.") for m in app.get_models()]
+    return serializers.serialize("json", itertools.chain.from_iterable(m._default_manager.order_by("pk") for m in models))
+
+
+def _restore_reference_data(data: str) -> None:
+    from django.core import serializers
+    from django.db import transaction
+
+    with transaction.atomic():
+        for obj in serializers.deserialize("json", data):
+            obj.save()
 
 
 @pytest.fixture
@@ -87,5 +112,8 @@ def pytest_runtest_teardown(item, nextitem):
         from thidua.demo.loader import load_demo
 
         with blocker.unblock():
+            from django.db import connection
+
             _sqlite_audit_triggers(create=True)
+            _restore_reference_data(connection._thidua_migration_data)
             load_demo()
