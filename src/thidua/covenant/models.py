@@ -37,6 +37,11 @@ class YearCycle(models.Model):
     report_deadline = models.DateField(_("hạn báo cáo tổng kết"), null=True, blank=True)
     conference_date = models.DateField(_("ngày hội nghị tổng kết"), null=True, blank=True)
     dossier_deadline = models.DateField(_("hạn nộp hồ sơ khen thưởng"), null=True, blank=True)
+    last_reason = models.TextField(_("lý do của lần chuyển trạng thái gần nhất"), blank=True)
+    content_changed_at = models.DateTimeField(
+        _("lần cuối nội dung giao ước thay đổi"), null=True, blank=True,
+        help_text=_("Văn bản giao ước lập trước thời điểm này đã cũ và không thể ký."),
+    )
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 
     class Meta:
@@ -124,6 +129,10 @@ class Criterion(models.Model):
         help_text=_("Mã danh hiệu/hình thức khen thưởng trong danh mục (ví dụ co-thi-dua-chinh-phu)."),
     )
     evidence_required = models.BooleanField(_("bắt buộc minh chứng"), default=False)
+    national_campaign = models.ForeignKey(
+        "covenant.NationalCampaign", verbose_name=_("phong trào thi đua toàn quốc liên quan"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="criteria",
+    )
     scored_by = models.CharField(_("ai chấm"), max_length=20, choices=ScoredBy.choices, default=ScoredBy.SCORERS)
 
     class Meta:
@@ -182,3 +191,164 @@ class MemberTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} · {self.criterion_id}: {self.target_value}"
+
+
+class NationalCampaign(models.Model):
+    """A nationwide emulation movement the cluster commits to (e.g. "Cả nước chung sức xây dựng nông thôn
+    mới"); criteria, member campaigns and commitments may refer to it."""
+
+    title = models.CharField(_("tên phong trào"), max_length=255, unique=True)
+    launched_by = models.CharField(_("cơ quan phát động"), max_length=255, blank=True)
+    legal_basis = models.CharField(_("căn cứ phát động"), max_length=255, blank=True)
+    start_year = models.PositiveIntegerField(_("từ năm"), null=True, blank=True)
+    end_year = models.PositiveIntegerField(_("đến năm"), null=True, blank=True)
+    description = models.TextField(_("mô tả"), blank=True)
+
+    class Meta:
+        verbose_name = _("phong trào thi đua toàn quốc")
+        verbose_name_plural = _("phong trào thi đua toàn quốc")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RegistrationStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Bị trả lại")
+    ACCEPTED = "accepted", _("Đã chấp nhận")
+
+
+class Registration(models.Model):
+    """A member's registration for the year (đăng ký thi đua): its targets, campaigns and commitments."""
+
+    cluster_year = models.ForeignKey(
+        "organisations.ClusterYear", verbose_name=_("kỳ thi đua"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    unit = models.ForeignKey("organisations.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("trạng thái"), max_length=20, choices=RegistrationStatus.choices,
+                              default=RegistrationStatus.DRAFT)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    submitted_at = models.DateTimeField(_("thời điểm gửi"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người gửi"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("thời điểm xem xét"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người xem xét"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("đăng ký thi đua")
+        verbose_name_plural = _("đăng ký thi đua")
+        ordering = ["cluster_year_id", "unit__code"]
+        constraints = [models.UniqueConstraint(fields=["cluster_year", "unit"], name="registration_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.cluster_year} · {self.unit_id} · {self.get_status_display()}"
+
+
+class MemberCampaign(models.Model):
+    """A member's own annual campaign theme (e.g. Đà Nẵng "Năm Doanh nghiệp 2014")."""
+
+    registration = models.ForeignKey(Registration, verbose_name=_("đăng ký"), on_delete=models.CASCADE, related_name="campaigns")
+    title = models.CharField(_("chủ đề phong trào"), max_length=255)
+    description = models.TextField(_("nội dung"), blank=True)
+    national_campaign = models.ForeignKey(
+        NationalCampaign, verbose_name=_("phong trào toàn quốc liên quan"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="member_campaigns",
+    )
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("phong trào thi đua của đơn vị")
+        verbose_name_plural = _("phong trào thi đua của đơn vị")
+        ordering = ["registration_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Commitment(models.Model):
+    """A commitment in free text (cam kết) of a member's registration."""
+
+    registration = models.ForeignKey(Registration, verbose_name=_("đăng ký"), on_delete=models.CASCADE, related_name="commitments")
+    text = models.TextField(_("nội dung cam kết"))
+    national_campaign = models.ForeignKey(
+        NationalCampaign, verbose_name=_("phong trào toàn quốc liên quan"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="commitments",
+    )
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("cam kết")
+        verbose_name_plural = _("cam kết")
+        ordering = ["registration_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Amendment(models.Model):
+    """A numbered amendment of a signed criteria table: a new version that every member signs again."""
+
+    cluster_year = models.ForeignKey(
+        "organisations.ClusterYear", verbose_name=_("kỳ thi đua"), on_delete=models.CASCADE, related_name="amendments"
+    )
+    number = models.PositiveIntegerField(_("số sửa đổi"))
+    previous_set = models.ForeignKey(CriteriaSet, verbose_name=_("phiên bản trước"), on_delete=models.PROTECT, related_name="+")
+    criteria_set = models.OneToOneField(
+        CriteriaSet, verbose_name=_("phiên bản sửa đổi"), on_delete=models.CASCADE, related_name="amendment"
+    )
+    reason = models.TextField(_("lý do sửa đổi"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người lập"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("thời điểm lập"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sửa đổi giao ước")
+        verbose_name_plural = _("sửa đổi giao ước")
+        ordering = ["cluster_year_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["cluster_year", "number"], name="amendment_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.cluster_year} · sửa đổi {self.number}"
+
+
+class Signature(models.Model):
+    """A member leader's confirmation of one exact version of the covenant document (by its SHA-256)."""
+
+    cluster_year = models.ForeignKey(
+        "organisations.ClusterYear", verbose_name=_("kỳ thi đua"), on_delete=models.CASCADE, related_name="signatures"
+    )
+    unit = models.ForeignKey("organisations.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    criteria_set = models.ForeignKey(CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT, related_name="signatures")
+    document = models.ForeignKey(
+        "documents.IssuedDocument", verbose_name=_("văn bản đã ký"), on_delete=models.PROTECT, related_name="+"
+    )
+    document_sha256 = models.CharField(_("SHA-256 của văn bản đã ký"), max_length=64)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ký"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_by_system = models.BooleanField(
+        _("ghi nhận thay bởi hệ thống"), default=False,
+        help_text=_("Chữ ký được nhập từ dòng lệnh hoặc dữ liệu trình diễn thay cho lãnh đạo đơn vị."),
+    )
+    signer_name = models.CharField(_("họ tên người ký"), max_length=150, blank=True)
+    signer_position = models.CharField(_("chức vụ người ký"), max_length=150, blank=True)
+    signed_at = models.DateTimeField(_("thời điểm ký"))
+    scan_path = models.CharField(_("bản chụp bản giấy"), max_length=255, blank=True)
+    scan_sha256 = models.CharField(_("SHA-256 bản chụp"), max_length=64, blank=True)
+    scan_name = models.CharField(_("tên tệp bản chụp"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("chữ ký giao ước")
+        verbose_name_plural = _("chữ ký giao ước")
+        ordering = ["cluster_year_id", "unit__code", "-signed_at"]
+        constraints = [models.UniqueConstraint(fields=["document", "unit"], name="signature_unique_per_document")]
+
+    def __str__(self) -> str:
+        return f"{self.cluster_year} · {self.unit_id} · {self.document_sha256[:12]}"
