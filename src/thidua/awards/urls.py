@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from thidua.awards import views
 
 app_name = "awards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.nomination_list, name="nomination_list"),
+    path("catalogue/", views.catalogue, name="catalogue"),
+    path("catalogue/<slug:code>/edit/", views.award_type_edit, name="award_type_edit"),
+    path("blockers/", views.blockers, name="blockers"),
+    path("eligibility/", views.eligibility, name="eligibility"),
+    path("nominations/<int:pk>/", views.nomination_detail, name="nomination_detail"),
+    path("nominations/<int:pk>/drafts/", views.nomination_drafts, name="nomination_drafts"),
+    path("nominations/<int:pk>/upload/", views.nomination_upload, name="nomination_upload"),
+    path("nominations/<int:pk>/files/<int:doc_id>/", views.nomination_file, name="nomination_file"),
+    path("nominations/<int:pk>/<slug:action>/", views.nomination_action, name="nomination_action"),
+    path("units/<int:unit_id>/history/", views.unit_history, name="unit_history"),
+    path("persons/", views.person_list, name="person_list"),
+    path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path("history/import/", views.history_import, name="history_import"),
+]

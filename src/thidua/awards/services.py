@@ -1,0 +1,781 @@
+"""Writes for awards. Every function is keyword-only, runs in one transaction, checks the caller's
+permission and the current state, and records an audit entry (STYLE.md rule 2)."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from thidua.awards import selectors
+from thidua.awards.calendar import add_working_days
+from thidua.awards.models import (
+    AwardLevel,
+    AwardRecord,
+    AwardType,
+    BaseSalary,
+    Basis,
+    BlockerKind,
+    BlockerRecord,
+    DutyRating,
+    Nomination,
+    NominationDocument,
+    NominationSource,
+    NominationState,
+    Person,
+    RecipientKind,
+    RecordSource,
+    RuleOverride,
+    Status,
+)
+from thidua.awards.rulesets import ruleset_for_year, ruleset_get
+from thidua.awards.workflow import TRANSITIONS
+from thidua.core.audit import audit_record
+from thidua.core.errors import Conflict, ErrorDetail, InvalidInput, InvalidState, NotFound, invalid
+from thidua.core.permissions import require_perm
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Signed scans: PDF or images, recognised by their first bytes (the name and declared type are not trusted).
+UPLOAD_SIGNATURES = {b"%PDF-": ("application/pdf", ".pdf"), b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
+                     b"\xff\xd8\xff": ("image/jpeg", ".jpg")}
+DECISION_NUMBER = re.compile(r"^\d{1,6}/[0-9A-Za-zĐđ\-]{2,30}$")
+
+
+def _unit(unit_id: int):
+    from thidua.organisations.models import Unit
+
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFound()
+    return unit
+
+
+def _catalogue_ready() -> None:
+    """The catalogue comes with the data migration; after a database flush (transactional tests) it is
+    empty until reloaded from the versioned file: reload it rather than refuse every nomination."""
+    if not AwardType.objects.exists():
+        from thidua.awards.catalogue import sync_catalogue
+        from thidua.awards.models import Holiday
+
+        sync_catalogue(AwardType, BaseSalary, Holiday)
+
+
+def _year_ok(year, field="year") -> None:
+    if not isinstance(year, int) or not (1945 <= year <= 2200):
+        raise invalid(_("Năm phải nằm trong khoảng 1945–2200."), field=field)
+
+
+# --- Catalogue ---------------------------------------------------------------------------------------------
+
+EDITABLE = ("name", "proposer", "decider", "legal_basis", "status", "cash_multiple_collective",
+            "cash_multiple_individual", "cash_legal_basis", "cash_status", "valid_from", "valid_to")
+
+
+@transaction.atomic
+def award_type_update(*, actor, code: str, **changes) -> AwardType:
+    """The central board corrects a catalogue entry (e.g. a cash multiple once confirmed)."""
+    require_perm(actor, "awards.manage_catalogue")
+    at = AwardType.objects.select_for_update().filter(code=code).first()
+    if at is None:
+        raise NotFound()
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise invalid(_("Không được sửa trường: %(f)s.") % {"f": ", ".join(sorted(unknown))}, field=sorted(unknown)[0])
+    errors = []
+    for f in ("status", "cash_status"):
+        if f in changes and changes[f] not in Status.values:
+            errors.append(ErrorDetail(message=_("Mức xác nhận không hợp lệ."), field=f))
+    for f in ("cash_multiple_collective", "cash_multiple_individual"):
+        if changes.get(f) is not None:
+            try:
+                value = Decimal(str(changes[f]))
+            except InvalidOperation:
+                value = Decimal(-1)
+            if value < 0 or value > 1000:
+                errors.append(ErrorDetail(message=_("Hệ số phải là số từ 0 đến 1000."), field=f))
+            else:
+                changes[f] = value
+    if "name" in changes and not str(changes["name"]).strip():
+        errors.append(ErrorDetail(message=_("Cần nhập tên."), field="name"))
+    if "legal_basis" in changes and not str(changes["legal_basis"]).strip():
+        errors.append(ErrorDetail(message=_("Cần ghi căn cứ pháp lý."), field="legal_basis"))
+    if errors:
+        raise InvalidInput(details=errors)
+    before = {f: getattr(at, f) for f in changes}
+    for f, v in changes.items():
+        setattr(at, f, v)
+    at.save()
+    audit_record(action="awards.award_type.updated", actor=actor, obj=at, payload={"before": before, "after": changes})
+    return at
+
+
+@transaction.atomic
+def base_salary_set(*, actor, valid_from: date, amount_vnd: int, legal_basis: str,
+                    status: str = Status.VERIFIED) -> BaseSalary:
+    require_perm(actor, "awards.manage_catalogue")
+    if not isinstance(amount_vnd, int) or amount_vnd <= 0:
+        raise invalid(_("Mức lương cơ sở phải là số nguyên dương (đồng/tháng)."), field="amount_vnd")
+    if not (legal_basis or "").strip():
+        raise invalid(_("Cần ghi căn cứ pháp lý."), field="legal_basis")
+    if status not in Status.values:
+        raise invalid(_("Mức xác nhận không hợp lệ."), field="status")
+    if BaseSalary.objects.filter(valid_from=valid_from).exists():
+        raise Conflict(message=_("Đã có mức lương cơ sở áp dụng từ ngày này."))
+    bs = BaseSalary.objects.create(valid_from=valid_from, amount_vnd=amount_vnd, legal_basis=legal_basis.strip(),
+                                   status=status)
+    audit_record(action="awards.base_salary.set", actor=actor, obj=bs,
+                 payload={"valid_from": valid_from, "amount_vnd": amount_vnd, "legal_basis": legal_basis})
+    return bs
+
+
+@transaction.atomic
+def rule_override_set(*, actor, ruleset_code: str, rule_code: str, params: dict, legal_basis: str) -> RuleOverride:
+    """Configure an UNCONFIRMED rule (e.g. the number of PM Certificates per cluster). VERIFIED and HISTORIC
+    rules come from the text of the law and are changed only by a new rule-set file."""
+    require_perm(actor, "awards.manage_catalogue")
+    try:
+        rs = ruleset_get(ruleset_code, with_overrides=False)
+    except LookupError as exc:
+        raise NotFound() from exc
+    rule = rs.rule(rule_code)
+    if rule is None:
+        raise NotFound()
+    if rule.status != "UNCONFIRMED":
+        raise InvalidState(message=_("Chỉ được thiết lập các quy tắc chưa xác nhận; quy tắc này có căn cứ %(s)s.")
+                           % {"s": rule.status})
+    unknown = set(params) - set(rule.params)
+    if unknown or not params:
+        raise invalid(_("Tham số không thuộc quy tắc: %(p)s.") % {"p": ", ".join(sorted(unknown)) or "—"}, field="params")
+    if not (legal_basis or "").strip():
+        raise invalid(_("Cần ghi căn cứ của thiết lập."), field="legal_basis")
+    obj, _created = RuleOverride.objects.update_or_create(
+        ruleset_code=ruleset_code, rule_code=rule_code,
+        defaults={"params": params, "legal_basis": legal_basis.strip(), "set_by": actor if actor.pk else None})
+    audit_record(action="awards.rule_override.set", actor=actor, obj=obj,
+                 payload={"ruleset": ruleset_code, "rule": rule_code, "params": params, "legal_basis": legal_basis})
+    return obj
+
+
+# --- Registry: persons, ratings, blockers, award history ---------------------------------------------------
+
+
+def _check_national_id(value: str) -> str:
+    value = (value or "").strip()
+    if value and not re.fullmatch(r"\d{12}", value):
+        raise invalid(_("Số định danh cá nhân gồm đúng 12 chữ số."), field="national_id")
+    return value
+
+
+@transaction.atomic
+def person_create(*, actor, full_name: str, unit_id: int, national_id: str = "", birth_date: date | None = None,
+                  position: str = "") -> Person:
+    unit = _unit(unit_id)
+    require_perm(actor, "awards.manage_registry", unit)
+    if not (full_name or "").strip():
+        raise invalid(_("Cần nhập họ và tên."), field="full_name")
+    nid = _check_national_id(national_id)
+    if nid and Person.objects.filter(national_id=nid).exists():
+        raise Conflict(message=_("Số định danh cá nhân này đã có trong danh sách."))
+    p = Person.objects.create(full_name=full_name.strip(), unit=unit, national_id=nid, birth_date=birth_date,
+                              position=position.strip())
+    audit_record(action="awards.person.created", actor=actor, obj=p,
+                 payload={"unit": unit.code, "has_national_id": bool(nid)})  # never the number itself
+    return p
+
+
+@transaction.atomic
+def duty_rating_set(*, actor, person_id: int, year: int, rating: int) -> DutyRating:
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound()
+    require_perm(actor, "awards.manage_person", person)
+    _year_ok(year)
+    if rating not in DutyRating.Rating.values:
+        raise invalid(_("Xếp loại không hợp lệ."), field="rating")
+    obj, created = DutyRating.objects.update_or_create(person=person, year=year, defaults={"rating": rating})
+    audit_record(action="awards.duty_rating.set", actor=actor, obj=obj, payload={"year": year, "rating": rating})
+    return obj
+
+
+@transaction.atomic
+def blocker_record(*, actor, kind: str, starts_on: date, unit_id: int | None = None, person_id: int | None = None,
+                   ends_on: date | None = None, reference: str = "", note: str = "") -> BlockerRecord:
+    """Record discipline, an investigation, inspection, audit, complaint or press report (NĐ 152/2025)."""
+    require_perm(actor, "awards.record_blocker")
+    if kind not in BlockerKind.values:
+        raise invalid(_("Loại không hợp lệ."), field="kind")
+    if bool(unit_id) == bool(person_id):
+        raise invalid(_("Chọn một tập thể hoặc một cá nhân."), field="unit")
+    if unit_id:
+        _unit(unit_id)
+    elif not Person.objects.filter(pk=person_id).exists():
+        raise NotFound()
+    if ends_on is not None and ends_on < starts_on:
+        raise invalid(_("Ngày kết thúc không được trước ngày bắt đầu."), field="ends_on")
+    b = BlockerRecord.objects.create(kind=kind, unit_id=unit_id, person_id=person_id, starts_on=starts_on,
+                                     ends_on=ends_on, reference=reference.strip(), note=note.strip())
+    audit_record(action="awards.blocker.recorded", actor=actor, obj=b,
+                 payload={"kind": kind, "unit": unit_id, "person": person_id, "starts_on": starts_on,
+                          "ends_on": ends_on, "reference": reference})
+    return b
+
+
+@transaction.atomic
+def blocker_close(*, actor, blocker_id: int, ends_on: date, reference: str = "") -> BlockerRecord:
+    require_perm(actor, "awards.record_blocker")
+    b = BlockerRecord.objects.select_for_update().filter(pk=blocker_id).first()
+    if b is None:
+        raise NotFound()
+    if ends_on < b.starts_on:
+        raise invalid(_("Ngày kết thúc không được trước ngày bắt đầu."), field="ends_on")
+    before = b.ends_on
+    b.ends_on = ends_on
+    if reference:
+        b.reference = f"{b.reference}; {reference}".strip("; ")
+    b.save(update_fields=["ends_on", "reference"])
+    audit_record(action="awards.blocker.closed", actor=actor, obj=b, payload={"before": before, "ends_on": ends_on})
+    return b
+
+
+def _register(*, actor, award: AwardType, year: int, unit_id, person_id, decision_number: str, decision_date: date,
+              signer: str, basis: str, source: str, nomination=None, achievement: str = "",
+              note: str = "") -> AwardRecord:
+    try:
+        with transaction.atomic():
+            rec = AwardRecord.objects.create(award_type=award, year=year, unit_id=unit_id, person_id=person_id,
+                                             basis=basis, decision_number=decision_number, decision_date=decision_date,
+                                             signer=signer, source=source, nomination=nomination,
+                                             achievement=achievement[:255], note=note[:255])
+    except IntegrityError as exc:
+        raise Conflict(message=_("Thành tích năm %(y)d đã được ghi nhận %(a)s (một thành tích chỉ khen một lần, "
+                                 "Luật Thi đua, khen thưởng Điều 5 khoản 2).") % {"y": year, "a": award.name}) from exc
+    audit_record(action="awards.record.registered", actor=actor, obj=rec,
+                 payload={"award": award.code, "year": year, "unit": unit_id, "person": person_id,
+                          "decision": decision_number, "decision_date": decision_date, "source": source})
+    return rec
+
+
+@transaction.atomic
+def award_record_register(*, actor, award_code: str, year: int, decision_number: str, decision_date: date,
+                          unit_id: int | None = None, person_id: int | None = None, signer: str = "",
+                          basis: str = Basis.MERIT, note: str = "") -> AwardRecord:
+    """Register an award received by a decision taken outside the system (history)."""
+    require_perm(actor, "awards.import_history")
+    award = selectors.award_type_get(code=award_code)
+    _year_ok(year)
+    if bool(unit_id) == bool(person_id):
+        raise invalid(_("Chọn một tập thể hoặc một cá nhân."), field="unit")
+    if unit_id:
+        _unit(unit_id)
+    elif not Person.objects.filter(pk=person_id).exists():
+        raise NotFound()
+    if basis not in Basis.values:
+        raise invalid(_("Loại khen thưởng không hợp lệ."), field="basis")
+    if not DECISION_NUMBER.match((decision_number or "").strip()):
+        raise invalid(_("Số quyết định có dạng 231/QĐ-TTg."), field="decision_number")
+    return _register(actor=actor, award=award, year=year, unit_id=unit_id, person_id=person_id,
+                     decision_number=decision_number.strip(), decision_date=decision_date, signer=signer.strip(),
+                     basis=basis, source=RecordSource.DECISION, note=note)
+
+
+IMPORT_COLUMNS = ["Loại đối tượng", "Mã đơn vị", "Họ và tên", "Số định danh", "Mã danh hiệu", "Năm",
+                  "Loại khen thưởng", "Số quyết định", "Ngày quyết định", "Người ký"]
+
+
+@transaction.atomic
+def history_import_excel(*, actor, content: bytes) -> dict:
+    """Import award history from an .xlsx (columns IMPORT_COLUMNS). Every row is checked first; any error
+    rejects the whole file with row, column and reason, and nothing is saved."""
+    require_perm(actor, "awards.import_history")
+    import openpyxl
+
+    from thidua.organisations.models import Unit
+
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise invalid(_("Tệp quá lớn (tối đa 10 MB)."), field="file")
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a non-xlsx file
+        raise invalid(_("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ."), field="file") from exc
+    rows = list(wb.active.iter_rows(values_only=True))
+    if not rows or [str(c or "").strip() for c in rows[0][:len(IMPORT_COLUMNS)]] != IMPORT_COLUMNS:
+        raise invalid(_("Dòng tiêu đề phải là: %(c)s.") % {"c": ", ".join(IMPORT_COLUMNS)}, field="file")
+    awards = {a.code: a for a in AwardType.objects.all()}
+    units = dict(Unit.objects.values_list("code", "pk"))
+    errors: list[ErrorDetail] = []
+    parsed = []
+    seen = set()
+    kinds = {"tập thể": RecipientKind.COLLECTIVE, "cá nhân": RecipientKind.INDIVIDUAL}
+    bases = {str(label).lower(): value for value, label in Basis.choices} | {v: v for v in Basis.values}
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(c not in (None, "") for c in row):
+            continue
+        cells = dict(zip(IMPORT_COLUMNS, list(row) + [None] * len(IMPORT_COLUMNS), strict=False))
+
+        def err(col, msg, n=n):
+            errors.append(ErrorDetail(message=str(msg), row=n, column=col))
+
+        kind = kinds.get(str(cells["Loại đối tượng"] or "").strip().lower())
+        if kind is None:
+            err("Loại đối tượng", _("Phải là 'Tập thể' hoặc 'Cá nhân'."))
+        unit_code = str(cells["Mã đơn vị"] or "").strip()
+        if unit_code not in units:
+            err("Mã đơn vị", _("Không có đơn vị mã %(c)s.") % {"c": unit_code or "—"})
+        award = awards.get(str(cells["Mã danh hiệu"] or "").strip())
+        if award is None:
+            err("Mã danh hiệu", _("Không có trong danh mục khen thưởng."))
+        elif kind and kind not in award.recipient_kinds:
+            err("Mã danh hiệu", _("%(a)s không tặng cho đối tượng này.") % {"a": award.name})
+        try:
+            year = int(cells["Năm"])
+            if not 1945 <= year <= 2200:
+                raise ValueError
+        except (TypeError, ValueError):
+            year = None
+            err("Năm", _("Năm không hợp lệ."))
+        basis = bases.get(str(cells["Loại khen thưởng"] or "merit").strip().lower())
+        if basis is None:
+            err("Loại khen thưởng", _("Loại khen thưởng không hợp lệ."))
+        number = str(cells["Số quyết định"] or "").strip()
+        if not DECISION_NUMBER.match(number):
+            err("Số quyết định", _("Số quyết định có dạng 231/QĐ-TTg."))
+        ddate = cells["Ngày quyết định"]
+        if hasattr(ddate, "date"):
+            ddate = ddate.date()
+        if not isinstance(ddate, date):
+            try:
+                ddate = date.fromisoformat(str(ddate or "").strip())
+            except ValueError:
+                ddate = None
+                err("Ngày quyết định", _("Ngày không hợp lệ (dạng 2021-08-30)."))
+        name = str(cells["Họ và tên"] or "").strip()
+        nid = str(cells["Số định danh"] or "").strip()
+        if kind == RecipientKind.INDIVIDUAL:
+            if not name:
+                err("Họ và tên", _("Cần nhập họ và tên."))
+            if not re.fullmatch(r"\d{12}", nid):
+                err("Số định danh", _("Số định danh cá nhân gồm đúng 12 chữ số."))
+        key = (kind, unit_code, nid, award.code if award else None, year)
+        if key in seen:
+            err("Mã danh hiệu", _("Trùng với một dòng phía trên (một thành tích chỉ khen một lần)."))
+        seen.add(key)
+        parsed.append((n, kind, unit_code, name, nid, award, year, basis, number, ddate, str(cells["Người ký"] or "")))
+    if not parsed and not errors:
+        raise invalid(_("Tệp không có dòng dữ liệu nào."), field="file")
+    if errors:
+        raise InvalidInput(message=_("Tệp có %(n)d lỗi; chưa lưu dòng nào.") % {"n": len(errors)}, details=errors)
+    created = 0
+    for n, kind, unit_code, name, nid, award, year, basis, number, ddate, signer in parsed:
+        unit_id, person_id = units[unit_code], None
+        if kind == RecipientKind.INDIVIDUAL:
+            person = Person.objects.filter(national_id=nid).first()
+            if person is None:
+                person = Person.objects.create(full_name=name, national_id=nid, unit_id=unit_id)
+            unit_id, person_id = None, person.pk
+        try:
+            _register(actor=actor, award=award, year=year, unit_id=unit_id, person_id=person_id, decision_number=number,
+                      decision_date=ddate, signer=signer, basis=basis, source=RecordSource.IMPORT)
+        except Conflict as exc:
+            # Already in the history: the whole import is refused so the file can be corrected and re-sent.
+            raise InvalidInput(message=_("Tệp có 1 lỗi; chưa lưu dòng nào."), details=[
+                ErrorDetail(message=str(exc.message), row=n, column="Mã danh hiệu")]) from exc
+        created += 1
+    audit_record(action="awards.history.imported", actor=actor, obj=None, payload={"rows": created})
+    return {"rows": created}
+
+
+# --- Nominations -------------------------------------------------------------------------------------------
+
+
+def _level_for(award: AwardType) -> str:
+    return award.level
+
+
+def _flag_duplicates(n: Nomination, actor) -> None:
+    dups = list(selectors.duplicates_of(n).values_list("pk", flat=True))
+    if dups:
+        Nomination.objects.filter(pk__in=[*dups, n.pk]).update(duplicate_flag=True)
+        n.duplicate_flag = True
+        audit_record(action="awards.nomination.duplicate_flagged", actor=actor, obj=n, payload={"others": dups})
+
+
+@transaction.atomic
+def nomination_create(*, actor, award_code: str, year: int, proposing_unit_id: int, nominee_unit_id: int | None = None,
+                      nominee_person_id: int | None = None, achievement: str = "") -> Nomination:
+    """A unit proposes its own collective (itself) or one of its people."""
+    award = selectors.award_type_get(code=award_code)
+    unit = _unit(proposing_unit_id)
+    require_perm(actor, "awards.propose_for_unit", unit)
+    _year_ok(year)
+    if bool(nominee_unit_id) == bool(nominee_person_id):
+        raise invalid(_("Chọn một tập thể hoặc một cá nhân được đề nghị."), field="nominee")
+    if nominee_person_id:
+        person = Person.objects.filter(pk=nominee_person_id).first()
+        if person is None or person.unit_id != unit.pk:
+            raise invalid(_("Đơn vị chỉ đề nghị cho cá nhân thuộc đơn vị mình."), field="nominee")
+        kind = RecipientKind.INDIVIDUAL
+    else:
+        if nominee_unit_id != unit.pk:
+            raise invalid(_("Đơn vị chỉ đề nghị cho tập thể của mình."), field="nominee")
+        kind = RecipientKind.COLLECTIVE
+    if kind not in award.recipient_kinds:
+        raise invalid(_("%(a)s không tặng cho đối tượng này.") % {"a": award.name}, field="award")
+    n = Nomination.objects.create(award_type=award, year=year, source=NominationSource.UNIT, level=_level_for(award),
+                                  proposing_unit=unit, nominee_unit_id=nominee_unit_id,
+                                  nominee_person_id=nominee_person_id, achievement=achievement.strip(),
+                                  created_by=actor if actor.pk else None)
+    audit_record(action="awards.nomination.created", actor=actor, obj=n,
+                 payload={"award": award.code, "year": year, "proposing_unit": unit.code,
+                          "nominee_unit": nominee_unit_id, "nominee_person": nominee_person_id})
+    _flag_duplicates(n, actor)
+    return n
+
+
+@transaction.atomic
+def nomination_create_from_conference(*, actor, cluster_year_id: int, unit_id: int, award_code: str,
+                                      vote_summary: dict, minutes_document_id: int | None) -> Nomination:
+    """A confirmed proposal of the cluster's review conference becomes a nomination of the member unit
+    (the city's chair proposes it, Law Đ83 k4). Idempotent for the same cluster-year, unit and award."""
+    from thidua.organisations.models import ClusterMembership, ClusterYear
+    from thidua.organisations.selectors import is_secretariat, member_in_year
+
+    _catalogue_ready()
+    cy = ClusterYear.objects.select_related("cluster__organiser").filter(pk=cluster_year_id).first()
+    if cy is None:
+        raise NotFound()
+    if not (actor.has_perm("organisations.manage_clusteryear", cy) or is_secretariat(actor, cy)
+            or actor.has_perm("awards.process_nomination")):
+        from thidua.core.errors import Forbidden
+
+        raise Forbidden()
+    award = selectors.award_type_get(code=award_code)
+    if RecipientKind.COLLECTIVE not in award.recipient_kinds:
+        raise invalid(_("%(a)s không tặng cho tập thể.") % {"a": award.name}, field="award_code")
+    if not ClusterMembership.objects.filter(member_in_year(cy.year), cluster_id=cy.cluster_id, unit_id=unit_id).exists():
+        raise invalid(_("Đơn vị không phải thành viên của cụm trong năm %(y)d.") % {"y": cy.year}, field="unit_id")
+    existing = Nomination.objects.filter(cluster_year=cy, nominee_unit_id=unit_id, award_type=award).exclude(
+        state=NominationState.WITHDRAWN).first()
+    if existing is not None:
+        return existing
+    minutes = None
+    if minutes_document_id:
+        from thidua.documents.models import IssuedDocument
+
+        minutes = IssuedDocument.objects.filter(pk=minutes_document_id).first()
+        if minutes is None:
+            raise invalid(_("Không tìm thấy biên bản hội nghị."), field="minutes_document_id")
+    quota = selectors.proposal_quota(cluster_year=cy, award_code=award.code)
+    if quota.max_count is not None:
+        taken = Nomination.objects.filter(cluster_year=cy, award_type=award).exclude(state=NominationState.WITHDRAWN).count()
+        if taken >= quota.max_count:
+            raise Conflict(message=_("Cụm đã đủ %(m)d đề nghị %(a)s cho năm %(y)d (%(b)s).")
+                           % {"m": quota.max_count, "a": award.name, "y": cy.year, "b": quota.legal_basis})
+    n = Nomination.objects.create(award_type=award, year=cy.year, source=NominationSource.CONFERENCE,
+                                  level=AwardLevel.GOVERNMENT if award.level == AwardLevel.GOVERNMENT else award.level,
+                                  cluster_year=cy, proposing_unit_id=unit_id, nominee_unit_id=unit_id,
+                                  vote_summary=dict(vote_summary or {}), minutes_document=minutes,
+                                  created_by=actor if getattr(actor, "pk", None) else None)
+    audit_record(action="awards.nomination.created_from_conference", actor=actor, obj=n,
+                 payload={"cluster_year": cy.pk, "unit": unit_id, "award": award.code, "vote_summary": vote_summary,
+                          "minutes_document": minutes_document_id, "quota": quota.max_count,
+                          "quota_basis": quota.legal_basis})
+    _flag_duplicates(n, actor)
+    return n
+
+
+def _locked(actor, nomination_id: int) -> Nomination:
+    n = selectors.nomination_get(user=actor, pk=nomination_id)
+    return Nomination.objects.select_for_update(of=("self",)).select_related(
+        "award_type", "proposing_unit", "nominee_unit", "nominee_person", "cluster_year__cluster__organiser").get(pk=n.pk)
+
+
+def _names(n: Nomination) -> tuple[str, str]:
+    from thidua.organisations.models import Unit
+    from thidua.organisations.selectors import annotate_as_of
+
+    on = date(n.year, 12, 31)
+    names = dict(annotate_as_of(Unit.objects.filter(pk__in=[n.proposing_unit_id, n.nominee_unit_id or 0]), on)
+                 .values_list("pk", "as_of_name"))
+    proposer = names.get(n.proposing_unit_id) or n.proposing_unit.code
+    nominee = n.nominee_person.full_name if n.nominee_person_id else (names.get(n.nominee_unit_id) or "")
+    return proposer, nominee
+
+
+def _draft_spec(n: Nomination, kind: str, on: date):
+    from thidua.documents.spec import BulletList, Heading, OfficialDocument, Paragraph, SignatureBlock, Table
+
+    proposer, nominee = _names(n)
+    place = proposer.replace("Thành phố ", "").replace("Tỉnh ", "")
+    issuer = f"ỦY BAN NHÂN DÂN\n{proposer.upper()}"
+    rs = ruleset_for_year(n.year)
+    votes = n.vote_summary or {}
+    vote_line = None
+    if votes.get("votes") is not None:
+        vote_line = (f"Kết quả bỏ phiếu kín của Cụm ({votes.get('title', '')}): {votes['votes']}/"
+                     f"{votes.get('basis_count', '?')} phiếu, ngưỡng {votes.get('threshold', '?')}.")
+    elif votes:
+        parts = [f"{k}: {v}" for k, v in votes.items() if not isinstance(v, (dict, list))]
+        vote_line = "Kết quả bình xét của Cụm: " + "; ".join(parts)
+    signature = SignatureBlock(authority="TM. ỦY BAN NHÂN DÂN", title="CHỦ TỊCH", name="")
+    if kind == "to_trinh":
+        blocks = [
+            Paragraph("Kính gửi: Thủ tướng Chính phủ." if n.award_type.level == AwardLevel.GOVERNMENT
+                      else "Kính gửi: Hội đồng Thi đua – Khen thưởng.", indent=False, align="center"),
+            Paragraph(f"Căn cứ {rs.title};"),
+        ]
+        if n.cluster_year_id:
+            blocks.append(Paragraph(f"Căn cứ kết quả bình xét, suy tôn của {n.cluster_year.cluster.name} năm {n.year};"))
+        blocks.append(Paragraph(f"{proposer} kính trình đề nghị tặng {n.award_type.name} cho {nominee} "
+                                f"đã có thành tích xuất sắc trong năm {n.year}."))
+        if vote_line:
+            blocks.append(Paragraph(vote_line))
+        blocks.append(Paragraph("(Có báo cáo thành tích và các thành phần hồ sơ kèm theo.)", italic=True))
+        return OfficialDocument(issuer_parent=None, issuer=issuer, type_key="to_trinh", number=None, issuer_code="UBND",
+                                place=place, date=on, title="TỜ TRÌNH",
+                                subtitle=f"Về việc đề nghị tặng {n.award_type.name}", blocks=blocks,
+                                signatures=[signature], recipients=["Như trên", "Lưu: VT, TĐKT"])
+    rows = [["1", "Năm thành tích", str(n.year)], ["2", "Hình thức đề nghị", n.award_type.name],
+            ["3", "Căn cứ", n.award_type.legal_basis]]
+    blocks = [Heading("I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH", 1),
+              Paragraph(f"{nominee}."),
+              Heading("II. THÀNH TÍCH ĐẠT ĐƯỢC", 1),
+              Paragraph(n.achievement or "(Đơn vị bổ sung thành tích cụ thể, số liệu so với chỉ tiêu đăng ký.)"),
+              Table(columns=["TT", "Nội dung", "Thông tin"], rows=rows, widths_mm=[15, 60, 90],
+                    aligns=["center", "left", "left"])]
+    if vote_line:
+        blocks += [Heading("III. KẾT QUẢ BÌNH XÉT CỦA CỤM", 1), BulletList([vote_line])]
+    return OfficialDocument(issuer_parent=None, issuer=issuer, type_key="bao_cao", number=None, issuer_code="UBND",
+                            place=place, date=on, title="BÁO CÁO THÀNH TÍCH",
+                            subtitle=f"Đề nghị tặng {n.award_type.name} năm {n.year}", blocks=blocks,
+                            signatures=[signature], recipients=["Lưu: VT, TĐKT"])
+
+
+@transaction.atomic
+def nomination_generate_drafts(*, actor, nomination_id: int, on: date | None = None,
+                               with_pdf: bool = False) -> list[NominationDocument]:
+    """Draft the Tờ trình and the Báo cáo thành tích from the nomination's data (to edit, sign and upload)."""
+    n = _locked(actor, nomination_id)
+    require_perm(actor, "awards.edit_nomination", n)
+    if n.state not in (NominationState.DRAFT, NominationState.RETURNED):
+        raise InvalidState(message=_("Chỉ lập dự thảo khi hồ sơ đang soạn hoặc bị trả lại."))
+    from thidua.documents.models import Audience
+    from thidua.documents.services import document_issue
+
+    made = []
+    for req in selectors.dossier_requirements(n):
+        if not req["generated"]:
+            continue
+        spec = _draft_spec(n, req["generated"], on or date.today())
+        doc = document_issue(actor=actor, spec=spec, obj=n, cluster_year=n.cluster_year, unit=n.proposing_unit,
+                             audience=Audience.UNIT, with_pdf=with_pdf)
+        made.append(NominationDocument.objects.create(nomination=n, requirement=req["code"], issued_document=doc,
+                                                      uploaded_by=actor if actor.pk else None))
+    audit_record(action="awards.nomination.drafts_generated", actor=actor, obj=n,
+                 payload={"documents": [d.issued_document_id for d in made]})
+    return made
+
+
+@transaction.atomic
+def nomination_upload_document(*, actor, nomination_id: int, requirement: str, filename: str,
+                               content: bytes) -> NominationDocument:
+    """Attach a signed scan (PDF, PNG or JPEG, at most 10 MB), stored outside the web root under a generated name."""
+    from thidua.documents.storage import store_bytes
+
+    n = _locked(actor, nomination_id)
+    require_perm(actor, "awards.edit_nomination", n)
+    if n.state not in (NominationState.DRAFT, NominationState.RETURNED):
+        raise InvalidState(message=_("Chỉ bổ sung hồ sơ khi đang soạn hoặc bị trả lại."))
+    if requirement not in {r["code"] for r in selectors.dossier_requirements(n)}:
+        raise invalid(_("Thành phần hồ sơ không thuộc danh mục của hình thức này."), field="requirement")
+    if not content:
+        raise invalid(_("Tệp rỗng."), field="file")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise invalid(_("Tệp quá lớn (tối đa 10 MB)."), field="file")
+    kind = next((v for sig, v in UPLOAD_SIGNATURES.items() if content.startswith(sig)), None)
+    if kind is None:
+        raise invalid(_("Chỉ nhận bản quét PDF, PNG hoặc JPEG."), field="file")
+    content_type, suffix = kind
+    path, sha = store_bytes(content, folder="awards", suffix=suffix)
+    doc = NominationDocument.objects.create(nomination=n, requirement=requirement, file_path=path, sha256=sha,
+                                            original_name=(filename or "")[:255], content_type=content_type,
+                                            size=len(content), signed=True, uploaded_by=actor if actor.pk else None)
+    audit_record(action="awards.nomination.document_uploaded", actor=actor, obj=n,
+                 payload={"requirement": requirement, "sha256": sha, "size": len(content), "type": content_type})
+    return doc
+
+
+def _public_comment_rule(n: Nomination):
+    rules = ruleset_for_year(n.year).by_kind("public_comment")
+    rule = rules[0] if rules else None
+    if rule and n.award_type.code in (rule.get("awards") or []) and int(rule.get("working_days") or 0) > 0:
+        return rule
+    return None
+
+
+def _transition(*, actor, nomination_id: int, action: str, reason: str = "", on: date | None = None,
+                payload: dict | None = None, check=None, apply=None) -> Nomination:
+    t = TRANSITIONS[action]
+    n = _locked(actor, nomination_id)
+    require_perm(actor, t.perm, n if t.who == "proposer" else None)
+    if n.state not in t.sources:
+        raise InvalidState(message=_("Không thể %(a)s khi hồ sơ ở trạng thái “%(s)s”.")
+                           % {"a": str(t.label).lower(), "s": n.get_state_display()})
+    if t.needs_reason and not (reason or "").strip():
+        raise invalid(_("Cần ghi rõ lý do."), field="reason")
+    if check:
+        check(n)
+    before = n.state
+    n.state = t.target
+    if apply:
+        apply(n)
+    n.save()
+    audit_record(action=f"awards.nomination.{action}", actor=actor, obj=n,
+                 payload={"from": before, "to": n.state, "reason": reason, **(payload or {})})
+    return n
+
+
+def submission_problems(n: Nomination, *, on: date) -> tuple[list[ErrorDetail], dict]:
+    """Why a dossier cannot be submitted: missing checklist items and the rules that block the nominee."""
+    problems = []
+    for item in selectors.checklist(n):
+        if item.required and not item.done:
+            problems.append(ErrorDetail(message=_("Thiếu thành phần hồ sơ: %(t)s (%(b)s).")
+                                        % {"t": item.title, "b": item.legal_basis}, field=item.code))
+    verdict = selectors.eligibility_check(award_code=n.award_type.code, year=n.year, unit_id=n.nominee_unit_id,
+                                          person_id=n.nominee_person_id, cluster_year=n.cluster_year, on=on,
+                                          exclude_nomination_id=n.pk, vote_summary=n.vote_summary,
+                                          conference_winner=n.source == NominationSource.CONFERENCE)
+    for r in verdict.reasons:
+        if not r.ok:
+            problems.append(ErrorDetail(message=f"{r.message} — {r.citation}", field="eligibility"))
+    return problems, verdict.as_dict()
+
+
+@transaction.atomic
+def nomination_submit(*, actor, nomination_id: int, on: date | None = None) -> Nomination:
+    """Send the dossier: refused, with every reason, while the checklist is incomplete or a rule blocks."""
+    on = on or date.today()
+    snapshot = {}
+
+    def check(n):
+        problems, verdict = submission_problems(n, on=on)
+        if problems:
+            raise InvalidInput(message=_("Chưa gửi được hồ sơ: %(n)d vấn đề cần xử lý.") % {"n": len(problems)},
+                               details=problems)
+        snapshot.update(verdict)
+
+    def apply(n):
+        n.eligibility = snapshot
+        n.returned_reason = ""
+
+    return _transition(actor=actor, nomination_id=nomination_id, action="submit", check=check, apply=apply,
+                       payload={"on": on})
+
+
+@transaction.atomic
+def nomination_withdraw(*, actor, nomination_id: int, reason: str) -> Nomination:
+    return _transition(actor=actor, nomination_id=nomination_id, action="withdraw", reason=reason)
+
+
+@transaction.atomic
+def nomination_return(*, actor, nomination_id: int, reason: str) -> Nomination:
+    def apply(n):
+        n.returned_reason = reason.strip()
+
+    return _transition(actor=actor, nomination_id=nomination_id, action="return", reason=reason, apply=apply)
+
+
+@transaction.atomic
+def nomination_receive(*, actor, nomination_id: int) -> Nomination:
+    return _transition(actor=actor, nomination_id=nomination_id, action="receive")
+
+
+@transaction.atomic
+def nomination_appraise(*, actor, nomination_id: int, note: str = "") -> Nomination:
+    def apply(n):
+        n.appraisal_note = note.strip()
+
+    return _transition(actor=actor, nomination_id=nomination_id, action="appraise", apply=apply,
+                       payload={"note": note})
+
+
+@transaction.atomic
+def nomination_open_comment(*, actor, nomination_id: int, on: date | None = None) -> Nomination:
+    """Post the nominee for public comment for the rule's number of working days (NĐ 152/2025 Đ60 k3)."""
+    on = on or date.today()
+    days = {}
+
+    def check(n):
+        rule = _public_comment_rule(n)
+        if rule is None:
+            raise InvalidState(message=_("Hình thức này không phải lấy ý kiến nhân dân theo bộ quy tắc áp dụng."))
+        days["n"], days["basis"] = int(rule.get("working_days")), rule.legal_basis
+
+    def apply(n):
+        n.comment_from = on
+        n.comment_until = add_working_days(on, days["n"])
+
+    return _transition(actor=actor, nomination_id=nomination_id, action="open_comment", check=check, apply=apply,
+                       payload={"from": on, "working_days": days.get("n")})
+
+
+@transaction.atomic
+def nomination_submit_pm(*, actor, nomination_id: int, on: date | None = None) -> Nomination:
+    on = on or date.today()
+
+    def check(n):
+        if n.state == NominationState.APPRAISED and _public_comment_rule(n) is not None:
+            raise InvalidState(message=_("Cần lấy ý kiến nhân dân trước khi trình (%(b)s).")
+                               % {"b": _public_comment_rule(n).legal_basis})
+        if n.state == NominationState.PUBLIC_COMMENT and n.comment_until and on <= n.comment_until:
+            raise InvalidState(message=_("Chưa hết thời hạn lấy ý kiến (đến hết ngày %(d)s).")
+                               % {"d": n.comment_until.strftime("%d/%m/%Y")})
+
+    return _transition(actor=actor, nomination_id=nomination_id, action="submit_pm", check=check, payload={"on": on})
+
+
+@transaction.atomic
+def nomination_decide(*, actor, nomination_id: int, decision_number: str, decision_date: date, signer: str,
+                      note: str = "") -> Nomination:
+    """Record the decision (e.g. "231/QĐ-TTg") and register the award into the nominee's history."""
+    number = (decision_number or "").strip()
+    errors = []
+    if not DECISION_NUMBER.match(number):
+        errors.append(ErrorDetail(message=_("Số quyết định có dạng 231/QĐ-TTg."), field="decision_number"))
+    if not (signer or "").strip():
+        errors.append(ErrorDetail(message=_("Cần ghi người ký quyết định."), field="signer"))
+    if decision_date is None:
+        errors.append(ErrorDetail(message=_("Cần nhập ngày quyết định."), field="decision_date"))
+    if errors:
+        raise InvalidInput(details=errors)
+
+    def apply(n):
+        n.decision_number, n.decision_date, n.decision_signer = number, decision_date, signer.strip()
+        n.decision_note = note.strip()[:255]
+        _register(actor=actor, award=n.award_type, year=n.year, unit_id=n.nominee_unit_id,
+                  person_id=n.nominee_person_id, decision_number=number, decision_date=decision_date,
+                  signer=signer.strip(), basis=Basis.MERIT, source=RecordSource.NOMINATION, nomination=n,
+                  achievement=n.achievement, note=n.decision_note)
+
+    return _transition(actor=actor, nomination_id=nomination_id, action="decide", apply=apply,
+                       payload={"decision_number": number, "decision_date": decision_date, "signer": signer})
+
+
+@transaction.atomic
+def nomination_mark_awarded(*, actor, nomination_id: int, awarded_on: date | None = None) -> Nomination:
+    def apply(n):
+        n.awarded_on = awarded_on or timezone.localdate()
+
+    return _transition(actor=actor, nomination_id=nomination_id, action="award", apply=apply)
+
+
+SERVICE_FOR_ACTION = {
+    "submit": nomination_submit, "withdraw": nomination_withdraw, "return": nomination_return,
+    "receive": nomination_receive, "appraise": nomination_appraise, "open_comment": nomination_open_comment,
+    "submit_pm": nomination_submit_pm, "decide": nomination_decide, "award": nomination_mark_awarded,
+}
