@@ -185,18 +185,7 @@ def attach_shown_national_ids(*, user, persons) -> None:
 
 def unit_lineage_as_of(*, unit_id: int, as_of: date | None) -> set[int]:
     """The unit and the units merged or renamed into it by `as_of` (all of them when as_of is None)."""
-    if as_of is None:
-        return unit_lineage_ids(unit_id=unit_id)
-    from thidua.organisations.models import (
-        UnitSuccession,  # read-only; organisations offers no dated lineage yet
-    )
-
-    seen, frontier = {unit_id}, {unit_id}
-    while frontier:
-        frontier = set(UnitSuccession.objects.filter(successor_id__in=frontier, effective_date__lte=as_of)
-                       .values_list("predecessor_id", flat=True)) - seen
-        seen |= frontier
-    return seen
+    return unit_lineage_ids(unit_id=unit_id, on=as_of)
 
 
 def award_history_for_unit(*, user, unit_id: int, as_of: date | None = None) -> list[AwardRecord]:

@@ -96,14 +96,14 @@ def unit_successions(*, unit: Unit) -> tuple[QuerySet[UnitSuccession], QuerySet[
     return base.filter(successor=unit), base.filter(predecessor=unit)
 
 
-def unit_lineage_ids(*, unit_id: int) -> set[int]:
-    """This unit and every unit that merged or was renamed into it, transitively (for award history)."""
+def unit_lineage_ids(*, unit_id: int, on: date | None = None) -> set[int]:
+    """This unit and every unit that merged or was renamed into it, transitively (for award history);
+    with `on`, only the successions in effect by that date."""
+    links = UnitSuccession.objects.all() if on is None else UnitSuccession.objects.filter(effective_date__lte=on)
     seen = {unit_id}
     frontier = {unit_id}
     while frontier:
-        frontier = set(
-            UnitSuccession.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True)
-        ) - seen
+        frontier = set(links.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True)) - seen
         seen |= frontier
     return seen
 
