@@ -1,0 +1,168 @@
+"""The conference's official documents (NĐ 30/2020 layout through the document engine):
+Biên bản kiểm phiếu (one per ballot) and Biên bản hội nghị (the minutes of the conference)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from thidua.conference.models import Ballot, BallotKind, BallotState, Conference, PassBasis, VoterBasis
+from thidua.conference.selectors import attendance, ballot_result, ballots_of
+from thidua.core.errors import InvalidState
+from thidua.core.permissions import require_perm
+from thidua.documents.formats import vn_date
+from thidua.documents.models import IssuedDocument
+from thidua.documents.services import document_issue
+from thidua.documents.spec import BulletList, Heading, OfficialDocument, Paragraph, SignatureBlock, Table
+from thidua.organisations.selectors import annotate_as_of
+
+
+def _issuer(conf: Conference) -> tuple[str, str]:
+    cy = conf.cluster_year
+    organiser = annotate_as_of(type(cy.cluster.organiser).objects.filter(pk=cy.cluster.organiser_id),
+                               conf.held_on).first()
+    return (organiser.as_of_name or "").upper(), cy.cluster.name.upper()
+
+
+def _rule_text(ballot: Ballot) -> str:
+    voters = "mỗi đơn vị thành viên một phiếu" if ballot.voter_basis == VoterBasis.UNIT else "mỗi đại biểu một phiếu"
+    basis = {PassBasis.ALL: "tổng số cử tri", PassBasis.PRESENT: "số cử tri có mặt",
+             PassBasis.VALID: "số phiếu hợp lệ"}[ballot.pass_basis]
+    sign = "trên" if ballot.threshold_strict else "từ"
+    return (f"Bỏ phiếu kín, {voters}; mỗi phiếu chọn tối đa {ballot.max_choices}; số được chọn: {ballot.seats}; "
+            f"trúng cử (được đề nghị) khi đạt {sign} {ballot.threshold_numerator}/{ballot.threshold_denominator} "
+            f"{basis}; {'cho phép' if ballot.allow_abstain else 'không cho phép'} phiếu trắng; "
+            f"khi bằng phiếu ở vị trí cuối: {'bỏ phiếu lại' if ballot.tie_rule == 'runoff' else 'hội nghị quyết định'}.")
+
+
+def _result_lines(ballot: Ballot, result: dict) -> list[str]:
+    names = {c["id"]: c["label"] for c in result["candidates"]}
+    if not result["quorum_met"]:
+        return ["Không đủ số thành viên tối thiểu: kết quả không có giá trị."]
+    if ballot.kind == BallotKind.MOTION:
+        return ["Nội dung biểu quyết được thông qua." if result["adopted"] else "Nội dung biểu quyết không được thông qua."]
+    if result["tie"]:
+        return ["Có ứng viên bằng phiếu ở vị trí cuối: "
+                + ", ".join(names[i] for i in result["tied"]) + " — bỏ phiếu lại."]
+    if not result["winners"]:
+        return ["Không có ứng viên đạt ngưỡng quy định."]
+    verb = "được suy tôn, đề nghị" if ballot.kind == BallotKind.AWARD else "trúng cử"
+    return [f"{names[i]} {verb} ({next(c['votes'] for c in result['candidates'] if c['id'] == i)}/"
+            f"{result['basis_count']} phiếu)" for i in result["winners"]]
+
+
+def ballot_record_spec(ballot: Ballot, result: dict) -> OfficialDocument:
+    conf = ballot.conference
+    parent, issuer = _issuer(conf)
+    f = result["figures"]
+    committee = list(conf.delegates.filter(on_counting_committee=True).order_by("id"))
+    blocks = [
+        Paragraph(f"Hôm nay, {vn_date(conf.held_on)}, tại {conf.place}, Ban kiểm phiếu của Hội nghị tổng kết công tác "
+                  f"thi đua năm {conf.cluster_year.year} gồm: "
+                  + (", ".join(f"{d.full_name} ({d.position or 'đại biểu'})" for d in committee) or "(chưa ghi)") + "."),
+        Paragraph(f"Đã tiến hành kiểm phiếu: {ballot.title}."),
+        Heading("I. QUY TẮC ÁP DỤNG", 1),
+        Paragraph(_rule_text(ballot)),
+        Paragraph(f"Căn cứ: {ballot.legal_basis}" if ballot.legal_basis else "Căn cứ: theo quy chế của cụm."),
+        Paragraph(f"Số đơn vị thành viên có mặt khi bỏ phiếu: {result['present_units']}/{result['member_units']} "
+                  f"({'đủ' if result['quorum_met'] else 'không đủ'} số thành viên tối thiểu)."),
+        Heading("II. KẾT QUẢ KIỂM PHIẾU", 1),
+        Table(columns=["Nội dung", "Số phiếu"],
+              rows=[["Số phiếu phát ra", str(f["issued"])], ["Số phiếu thu vào", str(f["returned"])],
+                    ["Số phiếu không sử dụng", str(f["unused"])], ["Số phiếu hợp lệ", str(f["valid"])],
+                    ["Số phiếu không hợp lệ", str(f["invalid"])], ["Số phiếu trắng", str(f["blank"])]],
+              widths_mm=[120, 45], aligns=["left", "center"]),
+        Paragraph("Số phiếu bầu cho từng ứng viên:", indent=False),
+        Table(columns=["TT", "Ứng viên", "Số phiếu", "Tỷ lệ (%)", "Đạt ngưỡng"],
+              rows=[[str(i), c["label"] + (f" (không đủ điều kiện: {c['blocked']})" if c["blocked"] else ""),
+                     str(c["votes"]), f"{c['percent']:.2f}".replace(".", ","), "Đạt" if c["passed"] else "Không"]
+                    for i, c in enumerate(result["candidates"], start=1)],
+              widths_mm=[12, 78, 25, 25, 25], aligns=["center", "left", "center", "center", "center"]),
+        Heading("III. KẾT QUẢ", 1),
+        BulletList(_result_lines(ballot, result)),
+    ]
+    if ballot.notes:
+        blocks.append(Paragraph(f"Ghi chú: {ballot.notes}", italic=True))
+    blocks.append(Paragraph("Biên bản được lập thành bản có giá trị như nhau và được công bố tại hội nghị."))
+    signatures = [SignatureBlock(authority="", title="THÀNH VIÊN BAN KIỂM PHIẾU" if i else "TRƯỞNG BAN KIỂM PHIẾU",
+                                 name=d.full_name) for i, d in enumerate(committee)] or [
+        SignatureBlock(authority="", title="BAN KIỂM PHIẾU", name="")]
+    return OfficialDocument(issuer_parent=parent, issuer=issuer, type_key="bien_ban", number=None, issuer_code="CTĐ",
+                            place=conf.place, date=conf.held_on, title="BIÊN BẢN KIỂM PHIẾU",
+                            subtitle=ballot.title, blocks=blocks, signatures=signatures,
+                            signature_columns=min(max(len(signatures), 1), 3), show_number=False)
+
+
+def ballot_record_issue(*, actor, ballot: Ballot, result: dict | None = None, with_pdf: bool = True) -> IssuedDocument:
+    """Issue the Biên bản kiểm phiếu of a counted ballot (called by the confirming service, or on demand)."""
+    require_perm(actor, "conference.manage_conference", ballot.conference.cluster_year)
+    result = result or ballot_result(ballot=ballot)
+    return document_issue(actor=actor, spec=ballot_record_spec(ballot, result), obj=ballot,
+                          cluster_year=ballot.conference.cluster_year, with_pdf=with_pdf)
+
+
+def conference_minutes_spec(conf: Conference) -> OfficialDocument:
+    parent, issuer = _issuer(conf)
+    cy = conf.cluster_year
+    rows = attendance(conference=conf)
+    present = [r for r in rows if r["present"]]
+    host = annotate_as_of(type(conf.host).objects.filter(pk=conf.host_id), conf.held_on).first()
+    blocks = [
+        Paragraph(f"Hôm nay, {vn_date(conf.held_on)}, tại {conf.place}, {cy.cluster.name} tổ chức Hội nghị tổng kết "
+                  f"công tác thi đua, khen thưởng năm {cy.year}. Đơn vị đăng cai: {host.as_of_name}."),
+        Heading("I. THÀNH PHẦN", 1),
+        Paragraph(f"Chủ trì: {conf.chair or '(chưa ghi)'}. Thư ký: {conf.secretary or '(chưa ghi)'}."),
+    ]
+    if conf.central_leader:
+        blocks.append(Paragraph(f"Lãnh đạo Trung ương dự: {conf.central_leader}."))
+    blocks.append(Table(
+        columns=["TT", "Đơn vị thành viên", "Đại biểu", "Có mặt"],
+        rows=[[str(i), r["name"], "; ".join(f"{d.full_name}{', ' + d.position if d.position else ''}"
+                                             for d in r["delegates"]) or "—", "Có" if r["present"] else "Vắng"]
+              for i, r in enumerate(rows, start=1)],
+        widths_mm=[12, 55, 78, 20], aligns=["center", "left", "left", "center"]))
+    blocks.append(Paragraph(
+        f"Có mặt {len(present)}/{len(rows)} đơn vị thành viên; quy định tối thiểu "
+        f"{conf.quorum_numerator}/{conf.quorum_denominator} ({conf.quorum_legal_basis or 'quy chế của cụm'})."))
+    agenda = [a.title for a in conf.agenda.all()]
+    blocks += [Heading("II. NỘI DUNG HỘI NGHỊ", 1), BulletList(agenda or ["(chưa ghi chương trình)"])]
+    blocks.append(Heading("III. KẾT QUẢ BỎ PHIẾU", 1))
+    n = 0
+    for ballot in ballots_of(conference=conf):
+        if ballot.state not in (BallotState.COUNTED, BallotState.CONFIRMED):
+            continue
+        n += 1
+        result = ballot_result(ballot=ballot)
+        f = result["figures"]
+        blocks.append(Heading(f"{n}. {ballot.title}", 2))
+        blocks.append(Paragraph(
+            f"{'Phiếu giấy' if ballot.method == 'paper' else 'Bỏ phiếu trực tuyến'}: phát ra {f['issued']}, thu vào "
+            f"{f['returned']}, hợp lệ {f['valid']}, không hợp lệ {f['invalid']}. Ngưỡng {result['threshold']} "
+            f"{result['basis_label'].lower()} ({result['basis_count']})."))
+        blocks.append(BulletList(_result_lines(ballot, result)))
+    if n == 0:
+        blocks.append(Paragraph("Chưa có kết quả bỏ phiếu."))
+    if conf.notes:
+        blocks.append(Paragraph(f"Ghi chú: {conf.notes}", italic=True))
+    blocks.append(Paragraph("Hội nghị kết thúc vào cùng ngày. Biên bản đã được thông qua tại hội nghị."))
+    return OfficialDocument(
+        issuer_parent=parent, issuer=issuer, type_key="bien_ban", number=None, issuer_code="CTĐ", place=conf.place,
+        date=conf.held_on, title="BIÊN BẢN", subtitle=f"Hội nghị tổng kết công tác thi đua, khen thưởng năm {cy.year}",
+        blocks=blocks,
+        signatures=[SignatureBlock(authority="", title="THƯ KÝ HỘI NGHỊ", name=conf.secretary),
+                    SignatureBlock(authority="", title="CHỦ TRÌ HỘI NGHỊ", name=conf.chair)],
+        signature_columns=2, show_number=False)
+
+
+@transaction.atomic
+def conference_minutes_issue(*, actor, conference_id: int, with_pdf: bool = True) -> IssuedDocument:
+    """Issue the Biên bản hội nghị (attendance, agenda, results, signatures of chair and secretary)."""
+    from thidua.conference.services import _conference_for
+
+    conf = _conference_for(actor, conference_id)
+    require_perm(actor, "conference.manage_conference", conf.cluster_year)
+    if not conf.ballots.filter(state__in=[BallotState.COUNTED, BallotState.CONFIRMED]).exists() and \
+            not conf.agenda.exists():
+        raise InvalidState(message=_("Hội nghị chưa có nội dung hay kết quả nào để lập biên bản."))
+    return document_issue(actor=actor, spec=conference_minutes_spec(conf), obj=conf, cluster_year=conf.cluster_year,
+                          with_pdf=with_pdf)

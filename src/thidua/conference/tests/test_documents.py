@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+
+from thidua.conference import services
+from thidua.conference.documents import conference_minutes_issue
+from thidua.conference.models import BallotKind, BallotMethod, Conference
+from thidua.conference.tests.helpers import make_conference, user
+from thidua.core.actors import SYSTEM
+from thidua.core.errors import Forbidden
+from thidua.documents.pdf import pdf_available
+from thidua.documents.storage import open_stored
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(rel: str) -> str:
+    d = docx.Document(io.BytesIO(open_stored(rel).read_bytes()))
+    parts = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        for row in t.rows:
+            parts.append(" | ".join(c.text for c in row.cells))
+    return "\n".join(parts)
+
+
+def counted_paper_ballot(conf):
+    b = services.ballot_create(actor=SYSTEM, conference_id=conf.pk, kind=BallotKind.ELECT_HEAD,
+                               method=BallotMethod.PAPER)
+    services.ballot_open(actor=SYSTEM, ballot_id=b.pk)
+    services.ballot_close(actor=SYSTEM, ballot_id=b.pk)
+    (c,) = b.candidates.all()
+    services.paper_count_enter(actor=SYSTEM, ballot_id=b.pk, committee_member_id=conf.committee[0].pk, issued=5,
+                               returned=5, unused=0, valid=4, invalid=1, votes={c.pk: 4})
+    services.paper_count_confirm(actor=SYSTEM, ballot_id=b.pk, committee_member_id=conf.committee[1].pk)
+    return b
+
+
+def test_vote_count_record_has_figures_rule_result_and_committee_signatures():
+    conf = make_conference()
+    b = counted_paper_ballot(conf)
+    outcome = services.ballot_confirm(actor=user("hcm.canbo"), ballot_id=b.pk, with_pdf=False)
+    text = text_of(outcome.minutes_document.docx_path)
+    assert "BIÊN BẢN KIỂM PHIẾU" in text and "Bầu cụm trưởng năm 2022" in text
+    for needle in ("Số phiếu phát ra | 5", "Số phiếu thu vào | 5", "Số phiếu hợp lệ | 4", "Số phiếu không hợp lệ | 1",
+                   "Thành phố Đà Nẵng | 4 | 100,00 | Đạt", "trên 1/2 số phiếu hợp lệ", "Thành phố Đà Nẵng trúng cử",
+                   "TRƯỞNG BAN KIỂM PHIẾU", "Trưởng ban kiểm phiếu", "Thành viên ban kiểm phiếu",
+                   "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"):
+        assert needle in text, needle
+    assert outcome.minutes_document.cluster_year_id == conf.cluster_year_id
+
+
+@pytest.mark.skipif(not pdf_available(), reason="LibreOffice không có: không tạo được PDF.")
+def test_conference_minutes_docx_and_pdf():
+    conf = make_conference()
+    b = counted_paper_ballot(conf)
+    services.ballot_confirm(actor=SYSTEM, ballot_id=b.pk, issue_record=False)
+    services.conference_update(actor=SYSTEM, conference_id=conf.pk, central_leader="Phó Chủ tịch Hội đồng TĐKT TW")
+    doc = conference_minutes_issue(actor=user("hcm.canbo"), conference_id=conf.pk)
+    assert doc.pdf_path and open_stored(doc.pdf_path).read_bytes()[:4] == b"%PDF"
+    text = text_of(doc.docx_path)
+    for needle in ("BIÊN BẢN", "Hội nghị tổng kết công tác thi đua, khen thưởng năm 2021", "Có mặt 5/5 đơn vị",
+                   "Thành phố Hà Nội", "Tổng kết năm", "Bầu cụm trưởng năm 2022", "phát ra 5, thu vào 5",
+                   "Lãnh đạo Trung ương dự: Phó Chủ tịch Hội đồng TĐKT TW", "THƯ KÝ HỘI NGHỊ", "CHỦ TRÌ HỘI NGHỊ",
+                   "Chủ trì (thử nghiệm)", "Thư ký (thử nghiệm)"):
+        assert needle in text, needle
+
+
+def test_only_the_secretariat_issues_minutes():
+    conf = make_conference()
+    with pytest.raises(Forbidden):
+        conference_minutes_issue(actor=user("hanoi.canbo"), conference_id=conf.pk, with_pdf=False)
+
+
+def test_demo_minutes_reopen():
+    from thidua.documents.models import IssuedDocument
+
+    conf = Conference.objects.get(cluster_year__cluster__code="TPTW", cluster_year__year=2014)
+    doc = IssuedDocument.objects.get(object_type="conference.conference", object_id=str(conf.pk))
+    text = text_of(doc.docx_path)
+    assert "Cần Thơ, ngày 24 tháng 3 năm 2015" in text
+    assert "Thành phố Cần Thơ được suy tôn, đề nghị (5/5 phiếu)" in text
+    assert "Thành phố Hà Nội trúng cử (5/5 phiếu)" in text

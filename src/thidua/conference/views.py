@@ -1,0 +1,290 @@
+"""Pages of the review conference: the secretariat's desk (set-up, attendance, ballots, paper counts,
+confirmation) and the delegate's phone-sized voting page with a receipt that can be checked later."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from thidua.conference import selectors, services
+from thidua.conference.documents import conference_minutes_issue
+from thidua.conference.forms import (
+    BallotForm,
+    CandidateForm,
+    ConferenceForm,
+    ConfirmCountForm,
+    DelegateForm,
+    PaperCountForm,
+    RuleForm,
+    VoteForm,
+)
+from thidua.conference.models import BallotMethod, BallotState
+from thidua.core.errors import DomainError, Forbidden, InvalidInput
+from thidua.core.forms import apply_domain_errors
+from thidua.core.selectors import audit_entries_for_object, paginate
+from thidua.documents.selectors import documents_for_object
+from thidua.organisations.selectors import memberships_for
+
+
+def _can_manage(user, cy) -> bool:
+    return user.has_perm("conference.manage_conference", cy)
+
+
+def _flash(request, exc: DomainError) -> None:
+    text = str(exc.message)
+    if exc.details:
+        text += " " + " ".join(str(d.message) for d in exc.details if str(d.message) != text)
+    messages.error(request, text)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def conference_detail(request, code: str, year: int):
+    cy, conf = selectors.conference_for_year(user=request.user, code=code, year=year)
+    manage = _can_manage(request.user, cy)
+    members = list(memberships_for(user=request.user, cluster=cy.cluster, year=cy.year))
+    form = None
+    if conf is None:
+        if manage:
+            form = ConferenceForm(request.POST or None, members=members)
+            if request.method == "POST" and form.is_valid():
+                d = form.cleaned_data
+                try:
+                    services.conference_create(
+                        actor=request.user, cluster_year_id=cy.pk, held_on=d["held_on"], place=d["place"],
+                        host_id=d["host"], chair=d["chair"], secretary=d["secretary"],
+                        central_leader=d["central_leader"], quorum_numerator=d["quorum_numerator"],
+                        quorum_denominator=d["quorum_denominator"], agenda=d["agenda"].splitlines())
+                except InvalidInput as exc:
+                    apply_domain_errors(form, exc)
+                else:
+                    messages.success(request, _("Đã tạo hội nghị tổng kết."))
+                    return redirect("conference:detail", code=code, year=year)
+        elif request.method == "POST":
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return render(request, "conference/detail.html", {"cy": cy, "conf": None, "form": form, "manage": manage})
+    if request.method == "POST":
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    present, total, met = services.quorum_status(conf)
+    ballots = selectors.ballots_of(conference=conf)
+    me = selectors.my_delegate(user=request.user, conference=conf)
+    history = paginate(audit_entries_for_object(obj=conf), page=request.GET.get("hpage"), per_page=20)
+    return render(request, "conference/detail.html", {
+        "cy": cy, "conf": conf, "manage": manage, "attendance": selectors.attendance(conference=conf),
+        "present": present, "total": total, "quorum_met": met, "ballots": ballots, "me": me,
+        "delegate_form": DelegateForm(members=members) if manage else None,
+        "ballot_form": BallotForm() if manage else None,
+        "documents": documents_for_object(user=request.user, obj=conf), "history": history,
+        "committee": [d for d in conf.delegates.all() if d.on_counting_committee],
+    })
+
+
+@require_POST
+@login_required
+def conference_action(request, conference_id: int, action: str):
+    conf = selectors.conference_get(user=request.user, conference_id=conference_id)
+    cy = conf.cluster_year
+    if not _can_manage(request.user, cy):
+        raise Forbidden()
+    p = request.POST
+    try:
+        if action == "delegate":
+            form = DelegateForm(p, members=list(memberships_for(user=request.user, cluster=cy.cluster, year=cy.year)))
+            if not form.is_valid():
+                raise InvalidInput(message=_("Thông tin đại biểu chưa hợp lệ."))
+            user_id = None
+            if form.cleaned_data["username"]:
+                from thidua.accounts.models import User
+
+                u = User.objects.filter(username=form.cleaned_data["username"].strip()).first()
+                if u is None:
+                    raise InvalidInput(message=_("Không có tài khoản này."))
+                user_id = u.pk
+            services.delegate_add(actor=request.user, conference_id=conf.pk, unit_id=form.cleaned_data["unit"],
+                                  full_name=form.cleaned_data["full_name"], position=form.cleaned_data["position"],
+                                  user_id=user_id)
+            messages.success(request, _("Đã mời đại biểu."))
+        elif action == "checkin":
+            services.delegate_check_in(actor=request.user, delegate_id=int(p.get("delegate", 0)),
+                                       present=p.get("present") == "1")
+            messages.success(request, _("Đã cập nhật điểm danh."))
+        elif action == "committee":
+            services.counting_committee_set(actor=request.user, conference_id=conf.pk,
+                                            delegate_ids=[int(x) for x in p.getlist("delegates")])
+            messages.success(request, _("Đã bầu Ban kiểm phiếu."))
+        elif action == "ballot":
+            form = BallotForm(p)
+            if not form.is_valid():
+                raise InvalidInput(message=_("Thông tin cuộc bỏ phiếu chưa hợp lệ."))
+            d = form.cleaned_data
+            b = services.ballot_create(actor=request.user, conference_id=conf.pk, kind=d["kind"], method=d["method"],
+                                       award_code=d["award_code"], motion_text=d["motion_text"],
+                                       voter_basis=d["voter_basis"], pass_basis=d["pass_basis"])
+            messages.success(request, _("Đã tạo cuộc bỏ phiếu."))
+            return redirect("conference:ballot", ballot_id=b.pk)
+        elif action == "minutes":
+            conference_minutes_issue(actor=request.user, conference_id=conf.pk)
+            messages.success(request, _("Đã lập Biên bản hội nghị."))
+        elif action == "close":
+            services.conference_close(actor=request.user, conference_id=conf.pk)
+            messages.success(request, _("Hội nghị đã kết thúc."))
+        else:
+            from django.http import Http404
+
+            raise Http404
+    except (InvalidInput, DomainError) as exc:
+        if exc.status in (403, 404):
+            raise
+        _flash(request, exc)
+    except ValueError:
+        messages.error(request, _("Dữ liệu gửi lên không hợp lệ."))
+    return redirect("conference:detail", code=cy.cluster.code, year=cy.year)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def ballot_detail(request, ballot_id: int):
+    ballot = selectors.ballot_get(user=request.user, ballot_id=ballot_id)
+    conf = ballot.conference
+    cy = conf.cluster_year
+    manage = _can_manage(request.user, cy)
+    me = selectors.my_delegate(user=request.user, conference=conf)
+    committee = list(conf.delegates.filter(on_counting_committee=True))
+    on_committee = any(d.user_id == request.user.pk for d in committee)
+    receipt = None
+    vote_form = None
+    check = None
+    # The receipt check is a POST: a receipt in a URL would end up in access logs next to the voter's address.
+    checking = request.method == "POST" and "receipt" in request.POST
+    if checking:
+        check = selectors.receipt_check(user=request.user, ballot_id=ballot.pk, receipt=request.POST["receipt"][:20])
+    eligible = (ballot.method == BallotMethod.ONLINE and ballot.state == BallotState.OPEN and me is not None
+                and me.checked_in and not selectors.has_voted(user=request.user, ballot=ballot))
+    if eligible and not checking:
+        vote_form = VoteForm(request.POST or None, ballot=ballot)
+        if request.method == "POST" and vote_form.is_valid():
+            try:
+                receipt = services.ballot_cast(actor=request.user, ballot_id=ballot.pk,
+                                               candidate_ids=vote_form.chosen(),
+                                               abstain=vote_form.cleaned_data.get("abstain", False))
+            except InvalidInput as exc:
+                apply_domain_errors(vote_form, exc)
+            except DomainError as exc:
+                if exc.status in (403, 404):
+                    raise
+                _flash(request, exc)
+            else:
+                # The receipt is shown once, on this response only; it is stored nowhere that names the voter.
+                vote_form = None
+    elif request.method == "POST" and not checking:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    if eligible and checking:
+        vote_form = VoteForm(ballot=ballot)
+    result = None
+    if ballot.state in (BallotState.COUNTED, BallotState.CONFIRMED):
+        result = selectors.ballot_result(ballot=ballot)
+        names = {c["id"]: c["label"] for c in result["candidates"]}
+        result["winner_labels"] = [names[i] for i in result["winners"]]
+        result["tied_labels"] = [names[i] for i in result["tied"]]
+    paper_form = confirm_form = None
+    if ballot.method == BallotMethod.PAPER and ballot.state == BallotState.CLOSED and (manage or on_committee):
+        paper_form = PaperCountForm(ballot=ballot, committee=committee)
+        if getattr(ballot, "paper_count", None) is not None:
+            confirm_form = ConfirmCountForm(committee=committee)
+    return render(request, "conference/ballot.html", {
+        "ballot": ballot, "conf": conf, "cy": cy, "manage": manage, "me": me, "vote_form": vote_form,
+        "receipt": receipt, "has_voted": selectors.has_voted(user=request.user, ballot=ballot), "result": result,
+        "check": check, "paper_form": paper_form, "confirm_form": confirm_form,
+        "paper_count": getattr(ballot, "paper_count", None),
+        "voters": selectors.voter_register(ballot=ballot).count(),
+        "candidate_form": CandidateForm(members=list(memberships_for(user=request.user, cluster=cy.cluster,
+                                                                     year=cy.year)))
+        if manage and ballot.state == BallotState.DRAFT and ballot.kind != "motion" else None,
+        "rule_form": RuleForm(initial={k: getattr(ballot, k) for k in RuleForm.base_fields})
+        if manage and ballot.state == BallotState.DRAFT else None,
+        "documents": documents_for_object(user=request.user, obj=ballot),
+    })
+
+
+@require_POST
+@login_required
+def ballot_action(request, ballot_id: int, action: str):
+    ballot = selectors.ballot_get(user=request.user, ballot_id=ballot_id)
+    target = ballot.pk
+    if action not in ("paper", "paper_confirm") and not _can_manage(request.user, ballot.conference.cluster_year):
+        raise Forbidden()
+    try:
+        if action in ("open", "close", "publish", "confirm"):
+            fn = {"open": services.ballot_open, "close": services.ballot_close, "publish": services.ballot_publish,
+                  "confirm": services.ballot_confirm}[action]
+            fn(actor=request.user, ballot_id=ballot.pk)
+            messages.success(request, {"open": _("Đã mở bỏ phiếu."), "close": _("Đã khóa hòm phiếu."),
+                                       "publish": _("Đã công bố kết quả và các phiếu."),
+                                       "confirm": _("Đã xác nhận kết quả.")}[action])
+        elif action == "runoff":
+            target = services.ballot_runoff_create(actor=request.user, ballot_id=ballot.pk).pk
+            messages.success(request, _("Đã tạo vòng bỏ phiếu lại."))
+        elif action == "candidate":
+            cy = ballot.conference.cluster_year
+            form = CandidateForm(request.POST, members=list(memberships_for(user=request.user, cluster=cy.cluster,
+                                                                           year=cy.year)))
+            if not form.is_valid():
+                raise InvalidInput(message=_("Cần chọn đơn vị được đề cử."))
+            services.candidate_add(actor=request.user, ballot_id=ballot.pk, unit_id=form.cleaned_data["unit"],
+                                   nominated_by=form.cleaned_data["nominated_by"])
+            messages.success(request, _("Đã bổ sung ứng viên."))
+        elif action == "rule":
+            form = RuleForm(request.POST)
+            if not form.is_valid():
+                raise InvalidInput(message=_("Quy tắc chưa hợp lệ."))
+            services.ballot_update_rule(actor=request.user, ballot_id=ballot.pk, **form.cleaned_data)
+            messages.success(request, _("Đã cập nhật quy tắc."))
+        elif action == "paper":
+            committee = list(ballot.conference.delegates.filter(on_counting_committee=True))
+            form = PaperCountForm(request.POST, ballot=ballot, committee=committee)
+            if not form.is_valid():
+                raise InvalidInput(message=_("Số liệu kiểm phiếu chưa hợp lệ (cần số nguyên không âm)."))
+            d = form.cleaned_data
+            services.paper_count_enter(actor=request.user, ballot_id=ballot.pk,
+                                       committee_member_id=d["committee_member"], issued=d["issued"],
+                                       returned=d["returned"], unused=d["unused"], valid=d["valid"],
+                                       invalid=d["invalid"], blank=d["blank"], votes=form.votes())
+            messages.success(request, _("Đã nhập kết quả kiểm phiếu; chờ thành viên thứ hai xác nhận."))
+        elif action == "paper_confirm":
+            committee = list(ballot.conference.delegates.filter(on_counting_committee=True))
+            form = ConfirmCountForm(request.POST, committee=committee)
+            if not form.is_valid():
+                raise InvalidInput(message=_("Cần chọn thành viên xác nhận."))
+            services.paper_count_confirm(actor=request.user, ballot_id=ballot.pk,
+                                         committee_member_id=form.cleaned_data["committee_member"])
+            messages.success(request, _("Kết quả kiểm phiếu đã được xác nhận."))
+        else:
+            from django.http import Http404
+
+            raise Http404
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        _flash(request, exc)
+    return redirect("conference:ballot", ballot_id=target)
+
+
+@login_required
+def ballot_published(request, ballot_id: int):
+    from django.http import Http404, HttpResponse
+
+    ballot = selectors.ballot_get(user=request.user, ballot_id=ballot_id)
+    if not ballot.published_json:
+        raise Http404
+    resp = HttpResponse(ballot.published_json, content_type="application/json; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}.json"'
+    return resp
