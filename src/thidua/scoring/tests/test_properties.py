@@ -92,7 +92,7 @@ def _snapshot(cy):
         "tie_break_3", "classification", "rank", "tie_unresolved"))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=world_data)
 def test_caps_total_order_and_idempotence(world, data):
     cy, crits, ids = world
