@@ -134,6 +134,9 @@ TEMPLATES = [
 DATABASES = {
     "default": database_from_url(os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'thidua.sqlite3'}"))
 }
+if TESTING and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Test databases are thrown away: do not wait for the disk on every commit.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -153,3 +153,6 @@ class LoginFailure(models.Model):
     class Meta:
         verbose_name = _("lần đăng nhập sai")
         verbose_name_plural = _("lần đăng nhập sai")
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ip_address} {self.created_at:%Y-%m-%d %H:%M}"

@@ -82,3 +82,6 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = _("đầu chuỗi nhật ký")
         verbose_name_plural = _("đầu chuỗi nhật ký")
+
+    def __str__(self) -> str:
+        return f"#{self.last_id} {self.last_hash[:12]}…"

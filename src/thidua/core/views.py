@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from thidua.core.audit import audit_verify

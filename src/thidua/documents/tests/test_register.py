@@ -5,7 +5,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from thidua.core.actors import SYSTEM
 from thidua.core.models import AuditEntry
