@@ -223,3 +223,6 @@ LOGGING = {
 # RoleGrant's "one active grant per scope" constraint uses NULLS NOT DISTINCT: PostgreSQL enforces it; on the
 # embedded SQLite the service's own check (role_grant) is what holds.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
+
+# Largest evidence file a member may upload with a report.
+SCORING_EVIDENCE_MAX_BYTES = int(os.environ.get("THIDUA_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
