@@ -41,8 +41,6 @@ from thidua.core.permissions import require_perm
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Signed scans: PDF or images, recognised by their first bytes (the name and declared type are not trusted).
-UPLOAD_SIGNATURES = {b"%PDF-": ("application/pdf", ".pdf"), b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
-                     b"\xff\xd8\xff": ("image/jpeg", ".jpg")}
 DECISION_NUMBER = re.compile(r"^\d{1,6}/[0-9A-Za-zĐđ\-]{2,30}$")
 
 
@@ -596,8 +594,10 @@ def nomination_upload_document(*, actor, nomination_id: int, requirement: str, f
         raise invalid(_("Tệp rỗng."), field="file")
     if len(content) > MAX_UPLOAD_BYTES:
         raise invalid(_("Tệp quá lớn (tối đa 10 MB)."), field="file")
-    kind = next((v for sig, v in UPLOAD_SIGNATURES.items() if content.startswith(sig)), None)
-    if kind is None:
+    from thidua.documents.storage import SCAN_TYPES, detect_file_type
+
+    kind = detect_file_type(content)
+    if kind is None or kind[1] not in SCAN_TYPES:
         raise invalid(_("Chỉ nhận bản quét PDF, PNG hoặc JPEG."), field="file")
     content_type, suffix = kind
     path, sha = store_bytes(content, folder="awards", suffix=suffix)

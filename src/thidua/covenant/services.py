@@ -831,15 +831,14 @@ def plan_document_issue(*, actor, cluster_year_id: int, with_pdf: bool = True):
     return doc
 
 
-SCAN_TYPES = {b"%PDF": ".pdf", b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg"}
 SCAN_MAX_BYTES = 20 * 1024 * 1024
 
 
 def _scan_suffix(data: bytes) -> str | None:
-    for magic, suffix in SCAN_TYPES.items():
-        if data.startswith(magic):
-            return suffix
-    return None
+    from thidua.documents.storage import SCAN_TYPES, detect_file_type
+
+    kind = detect_file_type(data)
+    return kind[1] if kind and kind[1] in SCAN_TYPES else None
 
 
 @transaction.atomic

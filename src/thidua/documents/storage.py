@@ -26,3 +26,39 @@ def open_stored(rel: str) -> Path:
     if root not in path.parents:
         raise ValueError("path outside storage")
     return path
+
+
+SCAN_TYPES = frozenset({".pdf", ".png", ".jpg"})
+OFFICE_TYPES = frozenset({".docx", ".xlsx"})
+
+_MAGIC = (
+    (b"%PDF-", ("application/pdf", ".pdf")),
+    (b"\x89PNG\r\n\x1a\n", ("image/png", ".png")),
+    (b"\xff\xd8\xff", ("image/jpeg", ".jpg")),
+)
+_OOXML = {
+    "word/document.xml": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    "xl/workbook.xml": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+}
+
+
+def detect_file_type(data: bytes) -> tuple[str, str] | None:
+    """(content type, suffix) read from the file's content (magic bytes; OOXML checked inside the zip), never
+    from its name; None when it is none of the kinds uploads accept. Every upload path uses this one check."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data.startswith(b"PK\x03\x04"):
+        import io
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names:
+            for marker, kind in _OOXML.items():
+                if marker in names:
+                    return kind
+    return None

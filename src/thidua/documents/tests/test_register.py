@@ -71,3 +71,19 @@ def test_other_formats_are_not_served(client_as, tmp_path, settings):
     doc = _issue()
     assert client_as("admin").get(f"/documents/{doc.uid}.exe").status_code == 404
     assert client_as("admin").get(f"/documents/{doc.uid}.pdf").status_code == 404  # no PDF was made
+
+
+def test_file_type_is_read_from_content_not_name():
+    import io
+
+    from docx import Document
+
+    from thidua.documents.storage import detect_file_type
+
+    buf = io.BytesIO()
+    Document().save(buf)
+    assert detect_file_type(buf.getvalue())[1] == ".docx"
+    assert detect_file_type(b"%PDF-1.7\n...")[1] == ".pdf"
+    assert detect_file_type(b"\x89PNG\r\n\x1a\n....")[1] == ".png"
+    assert detect_file_type(b"MZ\x90\x00 an executable renamed .pdf") is None
+    assert detect_file_type(b"PK\x03\x04 not really a zip") is None
