@@ -243,8 +243,6 @@ def test_workflow_matrix(user_named):
                     got = "state"
                 finally:
                     transaction.savepoint_rollback(sid)
-                    if hasattr(user, "_thidua_grants"):
-                        pass
                 want = _expected(role_kind, state, action)
                 if got != want:
                     mismatches.append((username, state, action, got, want))
