@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CycleState(models.TextChoices):
@@ -177,7 +178,7 @@ class MemberTarget(models.Model):
     )
     unit = models.ForeignKey("organisations.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
     criterion = models.ForeignKey(Criterion, verbose_name=_("tiêu chí"), on_delete=models.CASCADE, related_name="targets")
-    target_value = models.DecimalField(_("chỉ tiêu"), max_digits=18, decimal_places=4)
+    target_value = models.DecimalField(pgettext_lazy("mục tiêu giao ước", "chỉ tiêu"), max_digits=18, decimal_places=4)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UnitKind(models.Model):
@@ -99,7 +100,7 @@ class UnitSuccession(models.Model):
         Unit, verbose_name=_("đơn vị trước"), on_delete=models.PROTECT, related_name="successions_out"
     )
     successor = models.ForeignKey(Unit, verbose_name=_("đơn vị kế thừa"), on_delete=models.PROTECT, related_name="successions_in")
-    kind = models.CharField(_("hình thức"), max_length=20, choices=SuccessionKind.choices)
+    kind = models.CharField(pgettext_lazy("kế thừa đơn vị", "hình thức"), max_length=20, choices=SuccessionKind.choices)
     effective_date = models.DateField(_("ngày hiệu lực"))
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
 
