@@ -3,7 +3,9 @@ their rules as data, the online secret ballot, paper counts by the counting comm
 
 Secrecy (STYLE.md rule 6): the register of who voted (`VoterRecord`) and the anonymous ballots
 (`CastBallot`, `CastChoice`) have nothing joining them: no foreign key, no timestamp on ballots, random
-UUID keys (a sequence would reveal the order of casting), and ballots are listed by a random key.
+UUID keys (a sequence would reveal the order of casting), and ballots are listed by a random key. While a
+ballot is open its ballots exist only encrypted (`SealedBallot`, see `ballot_box` for the threat model);
+closing decrypts them and writes the anonymous rows in random order.
 """
 
 from __future__ import annotations
@@ -186,6 +188,8 @@ class Ballot(models.Model):
     eligible_voters = models.PositiveIntegerField(_("tổng số cử tri"), null=True, blank=True)
     present_voters = models.PositiveIntegerField(_("số cử tri có mặt"), null=True, blank=True)
     quorum_met = models.BooleanField(_("đủ số thành viên tối thiểu"), null=True)
+    # The sealed ballot box: random salt of the key that encrypts ballots while open; erased at closing.
+    box_salt = models.CharField(_("muối khóa hòm phiếu"), max_length=64, blank=True, editable=False)
     state = models.CharField(_("trạng thái"), max_length=12, choices=BallotState.choices, default=BallotState.DRAFT)
     published_json = models.TextField(_("kết quả công bố (JSON)"), blank=True)
     published_sha256 = models.CharField(_("SHA-256 các phiếu"), max_length=64, blank=True)
@@ -252,6 +256,26 @@ class VoterRecord(models.Model):
 
     def __str__(self) -> str:
         return self.voter_key
+
+
+class SealedBallot(models.Model):
+    """A ballot cast into an open box, encrypted (AES-GCM, fixed size) with the box's derived key; only a
+    keyed hash of its receipt is in clear (receipt checks, unique receipts). Replaced at closing by an
+    anonymous `CastBallot`. No time, no voter, no sequence (see `ballot_box`)."""
+
+    id = models.UUIDField(_("mã"), primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, verbose_name=_("cuộc bỏ phiếu"), on_delete=models.CASCADE,
+                               related_name="sealed_ballots")
+    receipt_tag = models.CharField(_("dấu mã biên nhận (HMAC)"), max_length=64)
+    sealed = models.BinaryField(_("nội dung phiếu đã mã hóa"))
+
+    class Meta:
+        verbose_name = _("phiếu bầu đã niêm phong")
+        verbose_name_plural = _("phiếu bầu đã niêm phong")
+        constraints = [models.UniqueConstraint(fields=["ballot", "receipt_tag"], name="sealedballot_unique_tag")]
+
+    def __str__(self) -> str:
+        return str(self.pk)
 
 
 class CastBallot(models.Model):

@@ -11,6 +11,7 @@ import json
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from thidua.conference import ballot_box
 from thidua.conference.models import (
     Ballot,
     BallotKind,
@@ -23,6 +24,7 @@ from thidua.conference.models import (
     Delegate,
     PassBasis,
     RotationEntry,
+    SealedBallot,
     VoterBasis,
     VoterRecord,
 )
@@ -151,7 +153,12 @@ def receipt_check(*, user, ballot_id: int, receipt: str) -> dict:
         labels = {c["id"]: c["label"] for c in published["candidates"]}
         return {"found": True, "published": True, "abstain": row["abstain"],
                 "choices": [labels.get(c, str(c)) for c in row["choices"]]}
-    found = CastBallot.objects.filter(ballot=ballot, receipt=code).exists()
+    if ballot.state == BallotState.OPEN and ballot.box_salt:
+        # The box is sealed: the receipt is stored only as a keyed hash (see ballot_box).
+        tags = ballot_box.receipt_tags(ballot_id=ballot.pk, salt=ballot.box_salt, receipt=code)
+        found = SealedBallot.objects.filter(ballot=ballot, receipt_tag__in=tags).exists()
+    else:
+        found = CastBallot.objects.filter(ballot=ballot, receipt=code).exists()
     return {"found": found, "published": False}
 
 

@@ -1,9 +1,13 @@
 """Writes for the review conference (DOMAIN.md §3 step 6). Keyword-only, one transaction each, permission
 and state checked, audited.
 
-Secrecy: `ballot_cast` writes the register row and the anonymous ballot in one transaction; the audit
-entry of a cast names the voter and the ballot (the vote), never the receipt, the choices or the row of
-the anonymous ballot. Nothing here logs a receipt or a choice.
+Secrecy: `ballot_cast` writes the register row and the ballot in one transaction (one ballot per voter,
+no lost ballot); the ballot is written sealed (encrypted, fixed size, see `ballot_box` for the design and
+the threat model), so the pairing of the two rows that the database itself reveals (transaction id,
+physical order) pairs a voter with ciphertext only. `ballot_close` opens the box, shuffles, writes the
+anonymous plaintext rows and deletes the sealed ones, in the closing transaction. The audit entry of a
+cast names the voter and the ballot (the vote), never the receipt, the choices or the row of the ballot.
+Nothing here logs a receipt or a choice.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from thidua.conference import adapters, rule_defaults
+from thidua.conference import adapters, ballot_box, rule_defaults
 from thidua.conference.models import (
     AgendaItem,
     Ballot,
@@ -38,6 +42,7 @@ from thidua.conference.models import (
     PaperVotes,
     PassBasis,
     RotationEntry,
+    SealedBallot,
     TieRule,
     VoterBasis,
     VoterRecord,
@@ -260,7 +265,14 @@ def delegate_add(*, actor, conference_id: int, unit_id: int, full_name: str, pos
 
 @transaction.atomic
 def delegate_check_in(*, actor, delegate_id: int, present: bool = True) -> Delegate:
-    """Record a delegate's attendance (điểm danh). Attendance is frozen for a ballot once it opens."""
+    """Record a delegate's attendance (điểm danh).
+
+    Each ballot takes its quorum and electorate (units present, voters present = ballots issued) when it
+    opens. Attendance is therefore frozen while a ballot of the conference is open: a delegate who arrives
+    late (or leaves) during a vote is recorded once that ballot box is closed, and takes part from the next
+    ballot on; an open vote's quorum, electorate and figures never change under it. (Practice: a late
+    delegate votes in the votes held after they sign the attendance sheet, not in one already under way.)
+    """
     d = Delegate.objects.select_related("conference").filter(pk=delegate_id).first()
     if d is None:
         raise NotFound()
@@ -268,6 +280,11 @@ def delegate_check_in(*, actor, delegate_id: int, present: bool = True) -> Deleg
     _manage(actor, conf.cluster_year)
     if conf.state == ConferenceState.CLOSED:
         raise InvalidState(message=_("Hội nghị đã kết thúc."))
+    open_now = list(conf.ballots.filter(state=BallotState.OPEN).order_by("id").values_list("title", flat=True))
+    if open_now and d.checked_in != present:
+        raise InvalidState(message=_(
+            "Đang bỏ phiếu (%(titles)s): số có mặt đã được chốt khi mở hòm phiếu. Hãy điểm danh sau khi khóa "
+            "hòm phiếu; đại biểu đến muộn tham gia từ cuộc bỏ phiếu tiếp theo.") % {"titles": "; ".join(open_now)})
     before = d.checked_in
     d.checked_in = present
     d.save(update_fields=["checked_in"])
@@ -534,7 +551,11 @@ def quorum_status(conf: Conference) -> tuple[int, int, bool]:
 def ballot_open(*, actor, ballot_id: int) -> Ballot:
     """Open the vote. Refused without quorum (DOMAIN.md §4: ≥ 2/3 present by default, configurable)."""
     ballot = _ballot_for(actor, ballot_id, lock=True)
-    conf = ballot.conference
+    # The conference row too: check-ins take it, so attendance cannot change between the snapshot below and
+    # the moment the ballot is seen open (see delegate_check_in).
+    conf = Conference.objects.select_for_update().select_related("cluster_year__cluster__organiser").get(
+        pk=ballot.conference_id)
+    ballot.conference = conf
     _manage(actor, conf.cluster_year)
     if ballot.state != BallotState.DRAFT:
         raise InvalidState(message=_("Cuộc bỏ phiếu không ở trạng thái chuẩn bị."))
@@ -557,8 +578,9 @@ def ballot_open(*, actor, ballot_id: int) -> Ballot:
     ballot.opened_present_units, ballot.opened_member_units, ballot.quorum_met = present, total, met
     ballot.eligible_voters, ballot.present_voters = eligible, present_voters
     ballot.state = BallotState.OPEN
+    ballot.box_salt = ballot_box.new_salt() if ballot.method == BallotMethod.ONLINE else ""
     ballot.save(update_fields=["opened_present_units", "opened_member_units", "quorum_met", "eligible_voters",
-                               "present_voters", "state"])
+                               "present_voters", "state", "box_salt"])
     if conf.state == ConferenceState.PLANNED:
         conf.state = ConferenceState.IN_SESSION
         conf.save(update_fields=["state"])
@@ -623,25 +645,41 @@ def _ballot_cast(*, actor, ballot_id: int, candidate_ids: list[int], abstain: bo
     VoterRecord.objects.create(ballot=ballot, voter_key=voter_key, unit_id=delegate.unit_id,
                                voted_on=timezone.localdate())
     receipt = new_receipt()
-    cast = CastBallot.objects.create(ballot=ballot, receipt=receipt, abstain=abstain)
-    CastChoice.objects.bulk_create([CastChoice(cast=cast, candidate_id=c) for c in chosen])
+    sealed, tag = ballot_box.seal(ballot_id=ballot.pk, salt=ballot.box_salt, max_choices=ballot.max_choices,
+                                  receipt=receipt, abstain=abstain, choices=chosen)
+    SealedBallot.objects.create(ballot=ballot, receipt_tag=tag, sealed=sealed)
     audit_record(action="conference.ballot.vote_recorded", actor=actor, obj=ballot, payload={"voter": voter_key})
     return receipt
 
 
-def _reshuffle(ballot: Ballot) -> None:
-    """Rewrite the ballot's anonymous rows in random-key order, so that their physical order in the table
-    (rowid, ctid) no longer follows the order in which they were cast."""
-    casts = list(CastBallot.objects.filter(ballot=ballot).order_by("sort_key"))
-    choices = list(CastChoice.objects.filter(cast__ballot=ballot).values_list("cast_id", "candidate_id"))
-    CastChoice.objects.filter(cast__ballot=ballot).delete()
-    CastBallot.objects.filter(ballot=ballot).delete()
+def _unseal_into_anonymous_rows(ballot: Ballot) -> int:
+    """Open the sealed box of a closing ballot: decrypt, check the count against the register, shuffle, write
+    the anonymous rows in that random order, delete the sealed rows and erase the salt. Returns the count."""
+    sealed = list(SealedBallot.objects.filter(ballot=ballot).values_list("sealed", flat=True))
+    try:
+        rows = ballot_box.unseal_all(ballot_id=ballot.pk, salt=ballot.box_salt, sealed_rows=sealed)
+    except ballot_box.BoxKeyError as exc:
+        log.error("conference: ballot box %s cannot be opened with the server keys", ballot.pk)
+        raise InvalidState(message=_(
+            "Không mở được hòm phiếu: khóa bí mật của máy chủ (SECRET_KEY) đã thay đổi trong khi bỏ phiếu. Hãy "
+            "khôi phục khóa cũ (hoặc thêm vào SECRET_KEY_FALLBACKS) rồi khóa hòm phiếu lại.")) from exc
+    voters = VoterRecord.objects.filter(ballot=ballot).count()
+    if len(rows) != voters:  # pragma: no cover - integrity guard: register and box are written together
+        raise InvalidState(message=_("Số phiếu trong hòm (%(b)d) khác số cử tri đã bỏ phiếu (%(v)d); không khóa.")
+                           % {"b": len(rows), "v": voters})
+    # Each anonymous row gets a random sort key (secrets.token_hex): sorting by it is a uniformly random
+    # shuffle. Writing in that order makes the physical order (rowid, ctid) that of the random keys, which is
+    # how ballots are listed anyway; every row carries the closing transaction's id.
+    casts = sorted((CastBallot(ballot=ballot, receipt=r["receipt"], abstain=r["abstain"]) for r in rows),
+                   key=lambda c: c.sort_key)
+    by_receipt = {r["receipt"]: r["choices"] for r in rows}
     CastBallot.objects.bulk_create(casts)
-    by_cast: dict = {}
-    for cast_id, cand in choices:
-        by_cast.setdefault(cast_id, []).append(cand)
     CastChoice.objects.bulk_create([CastChoice(cast_id=c.pk, candidate_id=cand)
-                                    for c in casts for cand in sorted(by_cast.get(c.pk, []))])
+                                    for c in casts for cand in sorted(by_receipt[c.receipt])])
+    SealedBallot.objects.filter(ballot=ballot).delete()
+    ballot.box_salt = ""
+    ballot.save(update_fields=["box_salt"])
+    return len(casts)
 
 
 @transaction.atomic
@@ -655,8 +693,7 @@ def ballot_close(*, actor, ballot_id: int) -> Ballot:
     ballot.save(update_fields=["state"])
     cast = 0
     if ballot.method == BallotMethod.ONLINE:
-        _reshuffle(ballot)
-        cast = CastBallot.objects.filter(ballot=ballot).count()
+        cast = _unseal_into_anonymous_rows(ballot)
     audit_record(action="conference.ballot.closed", actor=actor, obj=ballot,
                  payload={"ballots_cast": cast, "voters": VoterRecord.objects.filter(ballot=ballot).count()})
     return ballot

@@ -49,9 +49,12 @@ def test_permission_matrix_ballot_management(api_as, role, username, manage_stat
     conf = make_conference()
     b = services.ballot_create(actor=SYSTEM, conference_id=conf.pk, kind=BallotKind.ELECT_HEAD)
     client = api_as(username)
-    assert post(client, f"/ballots/{b.pk}/open").status_code == manage_status
     d = conf.test_delegates["01"]
     assert post(client, f"/delegates/{d.pk}/check-in", {"present": False}).status_code == manage_status
+    assert post(client, f"/ballots/{b.pk}/open").status_code == manage_status
+    if manage_status == 200:  # attendance is frozen while a ballot is open
+        r = post(client, f"/delegates/{d.pk}/check-in", {"present": True})
+        assert r.status_code == 409 and "số có mặt đã được chốt" in r.json()["message"]
 
 
 @pytest.mark.parametrize("role,username,status", [

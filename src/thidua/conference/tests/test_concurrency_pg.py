@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, connections
 
 from thidua.conference import services
-from thidua.conference.models import BallotKind, CastBallot, CastChoice, VoterBasis, VoterRecord
+from thidua.conference.models import BallotKind, CastBallot, CastChoice, SealedBallot, VoterBasis, VoterRecord
 from thidua.conference.selectors import ballot_result
 from thidua.conference.tests.helpers import make_conference, make_voters
 from thidua.core.actors import SYSTEM
@@ -73,11 +73,13 @@ def test_200_concurrent_casts_one_ballot_per_voter_and_nothing_lost(transactiona
     dup = [r for r in results if r[0] == "dup"]
     assert len(ok) == N_VOTERS and len({r[1] for r in ok}) == N_VOTERS
     assert len(dup) == len(voters[::4]) and all("mỗi cử tri chỉ bỏ một phiếu" in r[2] for r in dup)
-    assert CastBallot.objects.filter(ballot=b).count() == N_VOTERS
+    # While open the box holds only sealed ballots, one per voter.
+    assert SealedBallot.objects.filter(ballot=b).count() == N_VOTERS and not CastBallot.objects.filter(ballot=b)
     assert VoterRecord.objects.filter(ballot=b).count() == N_VOTERS
-    assert sorted(CastBallot.objects.filter(ballot=b).values_list("receipt", flat=True)) == sorted(r[2] for r in ok)
 
     services.ballot_close(actor=SYSTEM, ballot_id=b.pk)
+    assert sorted(CastBallot.objects.filter(ballot=b).values_list("receipt", flat=True)) == sorted(r[2] for r in ok)
+    assert not SealedBallot.objects.filter(ballot=b).exists()
     # PostgreSQL stamps each row with the id of the transaction that wrote it (xmin): the register row and the
     # ballot of one cast share it until closing rewrites the ballots, after which nothing matches.
     with connection.cursor() as cur:

@@ -16,6 +16,7 @@ from thidua.conference.models import (
     CastBallot,
     Conference,
     PassBasis,
+    SealedBallot,
     VoterBasis,
     VoterRecord,
 )
@@ -216,17 +217,18 @@ def test_cast_gives_receipt_and_one_ballot_per_voter():
     with pytest.raises(Conflict) as exc:
         services.ballot_cast(actor=user("hanoi.lanhdao"), ballot_id=b.pk, candidate_ids=[cand(b, "79").pk])
     assert "đã được ghi nhận" in exc.value.message
-    assert CastBallot.objects.filter(ballot=b).count() == 1
+    assert SealedBallot.objects.filter(ballot=b).count() == 1
     assert VoterRecord.objects.filter(ballot=b).count() == 1
     assert receipt_check(user=user("tw.lanhdao"), ballot_id=b.pk, receipt=receipt) == {"found": True,
                                                                                         "published": False}
 
 
 def test_one_vote_per_unit_even_with_two_delegates():
-    conf, b = online_ballot()
+    conf = make_conference()
     other = services.delegate_add(actor=SYSTEM, conference_id=conf.pk, unit_id=unit("01").pk, full_name="Đại biểu 2",
                                   user_id=user("hanoi.canbo").pk)
     services.delegate_check_in(actor=SYSTEM, delegate_id=other.pk)
+    conf, b = online_ballot(conf)
     services.ballot_cast(actor=user("hanoi.lanhdao"), ballot_id=b.pk, candidate_ids=[cand(b, "01").pk])
     with pytest.raises(Conflict):
         services.ballot_cast(actor=user("hanoi.canbo"), ballot_id=b.pk, candidate_ids=[cand(b, "01").pk])
@@ -240,7 +242,7 @@ def test_per_delegate_basis_counts_each_delegate():
     _conf, b = online_ballot(conf, voter_basis=VoterBasis.DELEGATE)
     services.ballot_cast(actor=user("hanoi.lanhdao"), ballot_id=b.pk, candidate_ids=[cand(b, "01").pk])
     services.ballot_cast(actor=user("hanoi.canbo"), ballot_id=b.pk, candidate_ids=[cand(b, "01").pk])
-    assert CastBallot.objects.filter(ballot=b).count() == 2
+    assert SealedBallot.objects.filter(ballot=b).count() == 2
 
 
 @pytest.mark.parametrize("username,error", [("tw.lanhdao", Forbidden), ("hcm.canbo", Forbidden),
@@ -361,9 +363,9 @@ def test_ballots_are_not_stored_in_casting_order():
     extra = make_voters(conf, 25)
     _c, b = online_ballot(conf, voter_basis=VoterBasis.DELEGATE)
     order = [services.ballot_cast(actor=u, ballot_id=b.pk, candidate_ids=[cand(b, "01").pk]) for u in extra]
+    services.ballot_close(actor=SYSTEM, ballot_id=b.pk)
     listed = list(CastBallot.objects.filter(ballot=b).values_list("receipt", flat=True))
     assert listed != order  # probability of equality 1/25!
-    services.ballot_close(actor=SYSTEM, ballot_id=b.pk)
     physical = "rowid" if connection.vendor == "sqlite" else "ctid"
     with connection.cursor() as cur:
         cur.execute(f"SELECT receipt FROM conference_castballot WHERE ballot_id = %s ORDER BY {physical}", [b.pk])

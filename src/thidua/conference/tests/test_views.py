@@ -6,7 +6,8 @@ import pytest
 
 from thidua.conference import services
 from thidua.conference.models import BallotKind, CastBallot
-from thidua.conference.tests.helpers import make_conference
+from thidua.conference.selectors import receipt_check
+from thidua.conference.tests.helpers import make_conference, user
 from thidua.core.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,10 @@ def test_delegate_votes_on_a_phone_page_gets_receipt_and_checks_it_later(client_
     r = voter.post(f"/conference/ballot/{b.pk}/", {"candidates": str(cand.pk)})
     html = r.content.decode()
     receipt = re.search(r'<p class="receipt">([A-Z0-9-]+)</p>', html).group(1)
-    assert CastBallot.objects.filter(ballot=b, receipt=receipt).exists()
+    assert not CastBallot.objects.filter(ballot=b).exists()  # sealed while open
+    assert receipt_check(user=user("hanoi.lanhdao"), ballot_id=b.pk, receipt=receipt)["found"]
+    before_close = voter.post(f"/conference/ballot/{b.pk}/", {"receipt": receipt}).content.decode()
+    assert "Mã biên nhận có trong hòm phiếu" in before_close
     again = voter.get(f"/conference/ballot/{b.pk}/").content.decode()
     assert "đã bỏ phiếu" in again and receipt not in again  # shown once only
     assert voter.post(f"/conference/ballot/{b.pk}/", {"candidates": str(cand.pk)}).status_code == 403
