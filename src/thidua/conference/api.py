@@ -348,7 +348,7 @@ def get_rotation(request, code: str, year: int):
     return selectors.rotation_for(user=request.user, cluster=cluster_get(user=request.user, code=code), year=year)
 
 
-@router.put("/clusters/{code}/rotation", response=list[int], summary="Sửa thứ tự luân phiên (cơ quan tổ chức)")
+@router.put("/clusters/{code}/rotation", response=list[int], summary="Sửa thứ tự luân phiên (cơ quan tổ chức, thư ký cụm)")
 def put_rotation(request, code: str, payload: RotationIn):
     entries = services.rotation_set(actor=request.user, cluster_code=code, unit_ids=payload.unit_ids,
                                     reason=payload.reason)

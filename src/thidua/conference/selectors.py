@@ -68,6 +68,30 @@ def rotation_for(*, user, cluster: Cluster, year: int) -> list[Unit]:
     return [units[i] for i in ids]
 
 
+def rotation_page(*, user, cluster: Cluster, year: int) -> list[dict]:
+    """The rotation as seen for a year, one row per member: position, unit (name as of that year), and
+    whether the unit is stored in the order (members missing from it are shown last, by code)."""
+    units = rotation_for(user=user, cluster=cluster, year=year)
+    stored = set(RotationEntry.objects.filter(cluster=cluster).values_list("unit_id", flat=True))
+    return [{"position": i, "unit": u, "name": u.as_of_name or u.code, "stored": u.pk in stored}
+            for i, u in enumerate(units, start=1)]
+
+
+def rotation_history(*, user, cluster: Cluster):
+    """The audited changes of the rotation order, newest first, with unit ids resolved to codes by the caller
+    (`rotation_unit_codes`)."""
+    from thidua.core.selectors import audit_entries_for_object
+
+    if not cluster_years_for(user=user, cluster=cluster).exists():
+        raise NotFound()
+    return audit_entries_for_object(obj=cluster).filter(action="conference.rotation.set")
+
+
+def rotation_unit_codes(entries) -> dict[int, str]:
+    ids = {u for e in entries for k in ("before", "after") for u in (e.payload or {}).get(k, [])}
+    return dict(Unit.objects.filter(pk__in=ids).values_list("pk", "code"))
+
+
 # --- Conference ----------------------------------------------------------------------------------------
 
 

@@ -111,7 +111,7 @@ def _manage(actor, cy: ClusterYear) -> None:
 def rotation_set(*, actor, cluster_code: str, unit_ids: list[int], reason: str = "") -> list[RotationEntry]:
     """Replace the cluster's rotation order for head and deputy (e.g. to insert a new member such as Huế)."""
     cluster = cluster_get(user=actor, code=cluster_code)
-    require_perm(actor, "organisations.manage_cluster", cluster)
+    require_perm(actor, "conference.manage_rotation", cluster)
     if len(set(unit_ids)) != len(unit_ids):
         raise invalid(_("Mỗi đơn vị chỉ xuất hiện một lần trong thứ tự luân phiên."), field="unit_ids")
     members = set(cluster.memberships.values_list("unit_id", flat=True))
@@ -132,6 +132,7 @@ def rotation_set(*, actor, cluster_code: str, unit_ids: list[int], reason: str =
 def rotation_insert(*, actor, cluster_code: str, unit_id: int, after_unit_id: int | None) -> list[RotationEntry]:
     """Insert one unit into the rotation, after another (or first)."""
     cluster = cluster_get(user=actor, code=cluster_code)
+    require_perm(actor, "conference.manage_rotation", cluster)
     order = [e.unit_id for e in RotationEntry.objects.filter(cluster=cluster).order_by("position")]
     if unit_id in order:
         raise Conflict(message=_("Đơn vị đã có trong thứ tự luân phiên."))
@@ -143,6 +144,25 @@ def rotation_insert(*, actor, cluster_code: str, unit_id: int, after_unit_id: in
         order.insert(order.index(after_unit_id) + 1, unit_id)
     return rotation_set(actor=actor, cluster_code=cluster_code, unit_ids=order,
                         reason=_("Bổ sung đơn vị vào thứ tự luân phiên"))
+
+
+@transaction.atomic
+def rotation_reorder(*, actor, cluster_code: str, year: int, unit_ids: list[int]) -> list[RotationEntry]:
+    """Reorder the rotation as seen for a year: `unit_ids` is the new order of that year's members (all of
+    them, each once). Units stored in the rotation but not members that year (former members) keep their
+    slots; the year's members fill the other slots in the new order."""
+    cluster = cluster_get(user=actor, code=cluster_code)
+    require_perm(actor, "conference.manage_rotation", cluster)
+    shown = rotation_order(cluster=cluster, year=year)
+    if sorted(unit_ids) != sorted(shown) or len(set(unit_ids)) != len(unit_ids):
+        raise invalid(_("Thứ tự mới phải gồm đúng các thành viên của cụm năm %(y)d, mỗi đơn vị một lần.")
+                      % {"y": year}, field="unit_ids")
+    stored = list(RotationEntry.objects.filter(cluster=cluster).order_by("position").values_list("unit_id", flat=True))
+    slots = stored + [u for u in shown if u not in stored]
+    fill = iter(unit_ids)
+    merged = [next(fill) if u in shown else u for u in slots]
+    return rotation_set(actor=actor, cluster_code=cluster_code, unit_ids=merged,
+                        reason=_("Sắp xếp lại thứ tự luân phiên (năm %(y)d)") % {"y": year})
 
 
 # --- Conference ----------------------------------------------------------------------------------------

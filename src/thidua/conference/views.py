@@ -1,5 +1,6 @@
 """Pages of the review conference: the secretariat's desk (set-up, attendance, ballots, paper counts,
-confirmation) and the delegate's phone-sized voting page with a receipt that can be checked later."""
+confirmation), the delegate's phone-sized voting page with a receipt that can be checked later, and the
+cluster's rotation order for head and deputy."""
 
 from __future__ import annotations
 
@@ -288,3 +289,71 @@ def ballot_published(request, ballot_id: int):
     resp = HttpResponse(ballot.published_json, content_type="application/json; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}.json"'
     return resp
+
+
+# --- Rotation order ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def rotation(request, code: str):
+    """The cluster's rotation order for head and deputy, as seen for a year: view (members), reorder and
+    insert a new member (organiser administrators, secretariat of the head in office), with its history."""
+    from django.http import Http404
+
+    from thidua.organisations.selectors import cluster_get, cluster_years_for
+
+    cluster = cluster_get(user=request.user, code=code)
+    years = list(cluster_years_for(user=request.user, cluster=cluster).order_by("-year").values_list("year", flat=True))
+    if not years:
+        raise Http404
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or years[0])
+    except ValueError:
+        year = years[0]
+    if year not in years:
+        raise Http404
+    manage = request.user.has_perm("conference.manage_rotation", cluster)
+    rows = selectors.rotation_page(user=request.user, cluster=cluster, year=year)
+    if request.method == "POST":
+        if not manage:
+            raise Forbidden()
+        p = request.POST
+        try:
+            order = [r["unit"].pk for r in rows]
+            if p.get("action") == "move":
+                uid, step = int(p.get("unit", 0)), (-1 if p.get("direction") == "up" else 1)
+                if uid not in order:
+                    raise InvalidInput(message=_("Đơn vị không có trong thứ tự luân phiên của năm."))
+                i = order.index(uid)
+                j = i + step
+                if 0 <= j < len(order):
+                    order[i], order[j] = order[j], order[i]
+                    services.rotation_reorder(actor=request.user, cluster_code=code, year=year, unit_ids=order)
+                    messages.success(request, _("Đã cập nhật thứ tự luân phiên."))
+            elif p.get("action") == "insert":
+                after = p.get("after") or ""
+                services.rotation_insert(actor=request.user, cluster_code=code, unit_id=int(p.get("unit", 0)),
+                                         after_unit_id=int(after) if after else None)
+                messages.success(request, _("Đã bổ sung đơn vị vào thứ tự luân phiên."))
+            else:
+                raise Http404
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            _flash(request, exc)
+        except ValueError:
+            messages.error(request, _("Dữ liệu gửi lên không hợp lệ."))
+        return redirect(f"{request.path}?year={year}")
+    history = paginate(selectors.rotation_history(user=request.user, cluster=cluster), page=request.GET.get("hpage"),
+                       per_page=20)
+    codes = selectors.rotation_unit_codes(history.object_list)
+    changes = [{"entry": e, "reason": (e.payload or {}).get("reason", ""),
+                "before": [codes.get(u, str(u)) for u in (e.payload or {}).get("before", [])],
+                "after": [codes.get(u, str(u)) for u in (e.payload or {}).get("after", [])]}
+               for e in history.object_list]
+    return render(request, "conference/rotation.html", {
+        "cluster": cluster, "year": year, "years": years, "rows": rows, "manage": manage,
+        "insertable": [r for r in rows if not r["stored"]], "stored_rows": [r for r in rows if r["stored"]],
+        "history": history, "changes": changes, "querystring": f"year={year}",
+    })

@@ -147,8 +147,11 @@ def test_rotation_candidates_and_rule_over_the_api(api_as):
     r = admin.put(f"{URL}/clusters/TPTW/rotation", data=json.dumps({"unit_ids": order}),
                   content_type="application/json")
     assert r.status_code == 200 and r.json() == order
+    # The secretariat of the head in office (HCM, 2021) may edit too; a former head's may not.
     assert api_as("hcm.canbo").put(f"{URL}/clusters/TPTW/rotation", data=json.dumps({"unit_ids": order}),
-                                   content_type="application/json").status_code == 403
+                                   content_type="application/json").status_code == 200
+    assert api_as("hanoi.canbo").put(f"{URL}/clusters/TPTW/rotation", data=json.dumps({"unit_ids": order}),
+                                     content_type="application/json").status_code == 403
     conf = make_conference()
     b = services.ballot_create(actor=SYSTEM, conference_id=conf.pk, kind=BallotKind.ELECT_HEAD)
     sec = api_as("hcm.canbo")

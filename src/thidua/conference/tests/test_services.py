@@ -90,7 +90,7 @@ def test_rotation_defaults_and_insertion_of_a_new_member():
     services.rotation_insert(actor=SYSTEM, cluster_code="TPTW", unit_id=unit("46").pk, after_unit_id=unit("79").pk)
     assert codes(rotation_order(cluster=cluster, year=2025))[:4] == ["01", "79", "46", "92"]
     with pytest.raises(Forbidden):
-        services.rotation_set(actor=user("hcm.canbo"), cluster_code="TPTW", unit_ids=[])
+        services.rotation_set(actor=user("hanoi.canbo"), cluster_code="TPTW", unit_ids=[])
     with pytest.raises(InvalidInput):
         services.rotation_set(actor=SYSTEM, cluster_code="TPTW", unit_ids=[unit("92-STC").pk])
 
