@@ -4,7 +4,7 @@ workflow, award history of a unit as of a date. Same selectors and services as t
 from datetime import date
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -58,6 +58,7 @@ class EligibilityQuery(Schema):
     year: int = Field(..., ge=1945, le=2200)
     unit_id: int | None = None
     person_id: int | None = None
+    household_id: int | None = None
 
 
 class NominationOut(Schema):
@@ -70,8 +71,11 @@ class NominationOut(Schema):
     proposing_unit_id: int
     nominee_unit_id: int | None
     nominee_person_id: int | None
+    nominee_household_id: int | None
     cluster_year_id: int | None
     duplicate_flag: bool
+    overlap_flag: bool
+    decision_id: int | None
     decision_number: str
     decision_date: date | None
     decision_signer: str
@@ -111,15 +115,19 @@ def catalogue(request):
 
 @router.get("/awards/eligibility", response=VerdictOut, summary="Kiểm tra điều kiện (lý do và căn cứ)")
 def eligibility(request, q: Query[EligibilityQuery]):
-    if bool(q.unit_id) == bool(q.person_id):
-        raise invalid(_("Chọn một tập thể (unit_id) hoặc một cá nhân (person_id)."), field="unit_id")
+    if sum(bool(x) for x in (q.unit_id, q.person_id, q.household_id)) != 1:
+        raise invalid(_("Chọn một tập thể (unit_id), một cá nhân (person_id) hoặc một hộ gia đình (household_id)."),
+                      field="unit_id")
     if q.person_id:
         selectors.person_get(user=request.user, pk=q.person_id)
+    elif q.household_id:
+        selectors.household_get(user=request.user, pk=q.household_id)
     else:
         from thidua.organisations.selectors import unit_get
 
         unit_get(user=request.user, pk=q.unit_id)
-    return selectors.eligibility_check(award_code=q.award, year=q.year, unit_id=q.unit_id, person_id=q.person_id)
+    return selectors.eligibility_check(award_code=q.award, year=q.year, unit_id=q.unit_id, person_id=q.person_id,
+                                       household_id=q.household_id)
 
 
 @router.get("/awards/nominations", response=list[NominationOut], summary="Hồ sơ đề nghị trong phạm vi được xem")
@@ -153,3 +161,35 @@ def nomination_action(request, nomination_id: int, action: str, payload: ActionI
             summary="Lịch sử khen thưởng của đơn vị (kể cả đơn vị đã hợp nhất) tính đến một ngày")
 def unit_history(request, unit_id: int, q: Query[HistoryQuery]):
     return selectors.award_history_for_unit(user=request.user, unit_id=unit_id, as_of=q.on)
+
+
+class DecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    decision_number: str = Field(..., max_length=60)
+    decision_date: date
+    signer: str = Field(..., max_length=150)
+    note: str = Field("", max_length=255)
+    nomination_ids: list[int] = Field(..., max_length=500)
+
+
+class DecisionOut(Schema):
+    id: int
+    number: str
+    decision_date: date
+    signer: str
+    note: str
+    nomination_ids: list[int]
+
+
+def _decision_out(d) -> dict:
+    return {"id": d.pk, "number": d.number, "decision_date": d.decision_date, "signer": d.signer, "note": d.note,
+            "nomination_ids": sorted(d.nominations.values_list("pk", flat=True))}
+
+
+@router.post("/awards/decisions", response={201: DecisionOut},
+             summary="Ghi nhận một quyết định cho nhiều hồ sơ đã trình Thủ tướng (từ chối toàn bộ nếu có hồ sơ không hợp lệ)")
+def decision_apply(request, payload: DecisionIn):
+    d = services.decision_apply(actor=request.user, nomination_ids=payload.nomination_ids,
+                                decision_number=payload.decision_number, decision_date=payload.decision_date,
+                                signer=payload.signer, note=payload.note)
+    return Status(201, _decision_out(d))

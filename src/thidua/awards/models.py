@@ -120,6 +120,36 @@ class Person(models.Model):
         return "•" * (len(self.national_id) - 3) + self.national_id[-3:]
 
 
+class Household(models.Model):
+    """A household (hộ gia đình) as a nominee: some forms of commendation may go to households (Law Đ8,
+    catalogue `recipient_kinds`). Identified by its head and address within the unit that manages it."""
+
+    uid = models.UUIDField(_("mã định danh trong hệ thống"), default=uuid.uuid4, unique=True, editable=False)
+    head_name = models.CharField(_("chủ hộ"), max_length=150)
+    address = models.CharField(_("địa chỉ"), max_length=255)
+    unit = models.ForeignKey("organisations.Unit", verbose_name=_("đơn vị quản lý"), on_delete=models.PROTECT,
+                             related_name="award_households")
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hộ gia đình")
+        verbose_name_plural = _("hộ gia đình")
+        ordering = ["head_name", "pk"]
+
+    def __str__(self) -> str:
+        return _("Hộ %(name)s") % {"name": self.head_name}
+
+
+def _exactly_one(*fields: str) -> Q:
+    """Exactly one of the nullable foreign keys is set."""
+    cond = Q()
+    for f in fields:
+        term = Q(**{f"{f}__isnull": False}) & Q(**{f"{o}__isnull": True for o in fields if o != f})
+        cond |= term
+    return cond
+
+
 class DutyRating(models.Model):
     """The yearly rating of an individual (xếp loại mức độ hoàn thành nhiệm vụ)."""
 
@@ -190,6 +220,8 @@ class AwardRecord(models.Model):
                              on_delete=models.PROTECT, related_name="award_records")
     person = models.ForeignKey(Person, verbose_name=_("cá nhân"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="award_records")
+    household = models.ForeignKey(Household, verbose_name=_("hộ gia đình"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="award_records")
     year = models.PositiveSmallIntegerField(_("năm thành tích"))
     basis = models.CharField(_("loại khen thưởng"), max_length=20, choices=Basis.choices, default=Basis.MERIT)
     decision_number = models.CharField(_("số quyết định"), max_length=60)
@@ -207,14 +239,15 @@ class AwardRecord(models.Model):
         verbose_name_plural = _("lịch sử khen thưởng")
         ordering = ["-year", "-decision_date", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(unit__isnull=False, person__isnull=True) | Q(unit__isnull=True, person__isnull=False)),
-                name="awardrecord_one_recipient"),
+            models.CheckConstraint(condition=_exactly_one("unit", "person", "household"),
+                                   name="awardrecord_one_recipient_of_three"),
             # Law Đ5 k2: one achievement is rewarded once — the same award for the same year is recorded once.
             models.UniqueConstraint(fields=["award_type", "unit", "year"], condition=Q(unit__isnull=False),
                                     name="awardrecord_unique_unit_year"),
             models.UniqueConstraint(fields=["award_type", "person", "year"], condition=Q(person__isnull=False),
                                     name="awardrecord_unique_person_year"),
+            models.UniqueConstraint(fields=["award_type", "household", "year"], condition=Q(household__isnull=False),
+                                    name="awardrecord_unique_household_year"),
         ]
         indexes = [models.Index(fields=["person", "year"], name="awardrecord_person_year"),
                    models.Index(fields=["unit", "year"], name="awardrecord_unit_year")]
@@ -241,6 +274,8 @@ class BlockerRecord(models.Model):
                              on_delete=models.PROTECT, related_name="award_blockers")
     person = models.ForeignKey(Person, verbose_name=_("cá nhân"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="blockers")
+    household = models.ForeignKey(Household, verbose_name=_("hộ gia đình"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="blockers")
     starts_on = models.DateField(_("từ ngày"))
     ends_on = models.DateField(_("đến ngày"), null=True, blank=True)
     reference = models.CharField(_("văn bản, căn cứ"), max_length=255, blank=True)
@@ -252,9 +287,8 @@ class BlockerRecord(models.Model):
         verbose_name_plural = _("trường hợp chưa xét khen thưởng")
         ordering = ["-starts_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(unit__isnull=False, person__isnull=True) | Q(unit__isnull=True, person__isnull=False)),
-                name="blocker_one_subject"),
+            models.CheckConstraint(condition=_exactly_one("unit", "person", "household"),
+                                   name="blocker_one_subject_of_three"),
         ]
 
     def __str__(self) -> str:
@@ -268,6 +302,7 @@ class RuleOverride(models.Model):
     rule_code = models.CharField(_("quy tắc"), max_length=60)
     params = models.JSONField(_("tham số"), default=dict)
     legal_basis = models.CharField(_("căn cứ"), max_length=255)
+    reason = models.TextField(_("lý do thiết lập"), blank=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thiết lập"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(_("thời điểm"), auto_now=True)
@@ -299,6 +334,27 @@ class NominationSource(models.TextChoices):
     UNIT = "unit", _("Đơn vị đề nghị")
 
 
+class AwardDecision(models.Model):
+    """A decision (e.g. "231/QĐ-TTg") recorded once and applied to one or several nominations."""
+
+    number = models.CharField(_("số quyết định"), max_length=60)
+    decision_date = models.DateField(_("ngày quyết định"))
+    signer = models.CharField(_("người ký"), max_length=150)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ghi nhận"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("thời điểm ghi nhận"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quyết định khen thưởng")
+        verbose_name_plural = _("quyết định khen thưởng")
+        ordering = ["-decision_date", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["number", "decision_date"], name="awarddecision_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.decision_date:%d/%m/%Y})"
+
+
 class Nomination(models.Model):
     """A proposal of one award for one nominee (a collective = Unit, or a Person) for one achievement year."""
 
@@ -316,6 +372,8 @@ class Nomination(models.Model):
                                      blank=True, on_delete=models.PROTECT, related_name="nominations_received")
     nominee_person = models.ForeignKey(Person, verbose_name=_("cá nhân được đề nghị"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="nominations")
+    nominee_household = models.ForeignKey(Household, verbose_name=_("hộ gia đình được đề nghị"), null=True,
+                                          blank=True, on_delete=models.PROTECT, related_name="nominations")
     state = models.CharField(_("trạng thái"), max_length=20, choices=NominationState.choices,
                              default=NominationState.DRAFT)
     vote_summary = models.JSONField(_("kết quả bỏ phiếu"), default=dict, blank=True)
@@ -330,8 +388,11 @@ class Nomination(models.Model):
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
     decision_signer = models.CharField(_("người ký quyết định"), max_length=150, blank=True)
     decision_note = models.CharField(_("ghi chú quyết định"), max_length=255, blank=True)
+    decision = models.ForeignKey(AwardDecision, verbose_name=_("quyết định"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="nominations")
     awarded_on = models.DateField(_("ngày trao tặng"), null=True, blank=True)
     duplicate_flag = models.BooleanField(_("có thể trùng lặp"), default=False)
+    overlap_flag = models.BooleanField(_("cùng thành tích đề nghị hình thức khác"), default=False)
     eligibility = models.JSONField(_("kết quả kiểm tra điều kiện khi gửi"), default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
@@ -343,10 +404,8 @@ class Nomination(models.Model):
         verbose_name_plural = _("hồ sơ đề nghị khen thưởng")
         ordering = ["-year", "-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(nominee_unit__isnull=False, nominee_person__isnull=True)
-                           | Q(nominee_unit__isnull=True, nominee_person__isnull=False)),
-                name="nomination_one_nominee"),
+            models.CheckConstraint(condition=_exactly_one("nominee_unit", "nominee_person", "nominee_household"),
+                                   name="nomination_one_nominee_of_three"),
         ]
         indexes = [models.Index(fields=["award_type", "year"], name="nomination_award_year")]
 
@@ -355,6 +414,8 @@ class Nomination(models.Model):
 
     @property
     def nominee_kind(self) -> str:
+        if self.nominee_household_id:
+            return RecipientKind.HOUSEHOLD
         return RecipientKind.COLLECTIVE if self.nominee_unit_id else RecipientKind.INDIVIDUAL
 
 

@@ -18,7 +18,7 @@ import yaml
 RULESET_DIR = Path(__file__).resolve().parent / "rulesets"
 STATUSES = ("VERIFIED", "HISTORIC", "UNCONFIRMED")
 RULE_KINDS = ("cluster_quota", "blockers", "one_achievement_once", "chain_basis", "individual_chain",
-              "consecutive_title", "collective_labour", "public_comment", "info")
+              "consecutive_title", "collective_labour", "public_comment", "achievement_overlap", "info")
 
 
 class RuleSetError(ValueError):

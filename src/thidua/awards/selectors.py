@@ -19,6 +19,7 @@ from thidua.awards.models import (
     BlockerKind,
     BlockerRecord,
     CollectiveYearFacts,
+    Household,
     Nomination,
     NominationDocument,
     NominationState,
@@ -144,6 +145,49 @@ def blockers_for_person(*, person_id: int, on: date) -> list[Blocker]:
     return _blockers(BlockerRecord.objects.filter(person_id=person_id), on)
 
 
+def blockers_for_household(*, household_id: int, on: date) -> list[Blocker]:
+    return _blockers(BlockerRecord.objects.filter(household_id=household_id), on)
+
+
+def _recipient_filter(unit_id, person_id, household_id, prefix: str = "") -> dict:
+    if household_id:
+        return {f"{prefix}household_id": household_id}
+    if unit_id:
+        return {f"{prefix}unit_id": unit_id}
+    return {f"{prefix}person_id": person_id}
+
+
+def overlap_rule(rs: RuleSet, award: AwardType):
+    """The rule set's reading of "one achievement rewarded once" across different awards, if it has one
+    and it covers this award's kind (titles are yearly and may accompany a commendation)."""
+    for rule in rs.by_kind("achievement_overlap"):
+        if award.kind in (rule.get("award_kinds") or []):
+            return rule
+    return None
+
+
+def overlapping_nominations(rs: RuleSet, *, award: AwardType, year: int, unit_id=None, person_id=None,
+                            household_id=None, exclude_nomination_id: int | None = None) -> list[dict]:
+    """Other live nominations of the same nominee, same achievement year, for a DIFFERENT award of a kind the
+    rule covers (the same award twice is the duplicate check). Each with the rule that judges it."""
+    rule = overlap_rule(rs, award)
+    if rule is None:
+        return []
+    f = {}
+    if household_id:
+        f["nominee_household_id"] = household_id
+    elif unit_id:
+        f["nominee_unit_id"] = unit_id
+    else:
+        f["nominee_person_id"] = person_id
+    qs = (Nomination.objects.filter(year=year, award_type__kind__in=rule.get("award_kinds") or [], **f)
+          .exclude(award_type=award).exclude(state__in=[NominationState.WITHDRAWN]).order_by("pk"))
+    if exclude_nomination_id:
+        qs = qs.exclude(pk=exclude_nomination_id)
+    return [{"id": pk, "award_name": name, "rule": rule}
+            for pk, name in qs.values_list("pk", "award_type__name")]
+
+
 # --- Persons ---------------------------------------------------------------------------------------------
 
 
@@ -178,6 +222,67 @@ def attach_shown_national_ids(*, user, persons) -> None:
     own = g.officer_units | g.leader_units
     for p in persons:
         p.shown_id = p.national_id if (everyone or p.unit_id in own) else p.masked_national_id
+
+
+def households_for(*, user) -> QuerySet[Household]:
+    """Households managed by the units the user works on (all of them for the central board)."""
+    from thidua.awards.rules import is_central_board
+
+    g = grants_for(user)
+    qs = Household.objects.select_related("unit")
+    if g.is_superuser or is_central_board(user):
+        return qs
+    return qs.filter(unit_id__in=g.member_units)
+
+
+def household_get(*, user, pk: int) -> Household:
+    h = households_for(user=user).filter(pk=pk).first()
+    if h is None:
+        raise NotFound()
+    return h
+
+
+def units_for(*, user) -> QuerySet:
+    """Units whose registry data (persons, households, collective figures) the user may read."""
+    from thidua.awards.rules import is_central_board
+    from thidua.organisations.models import Unit
+
+    g = grants_for(user)
+    qs = Unit.objects.all()
+    if g.is_superuser or is_central_board(user):
+        return qs
+    return qs.filter(pk__in=g.member_units)
+
+
+def editable_units_for(*, user) -> QuerySet:
+    """Units for which the user keeps the registry (perm awards.manage_registry)."""
+    from thidua.awards.rules import is_central_board
+    from thidua.organisations.models import Unit
+
+    g = grants_for(user)
+    if g.is_superuser or is_central_board(user):
+        return Unit.objects.all()
+    return Unit.objects.filter(pk__in=g.officer_units | g.leader_units)
+
+
+def collective_facts_for(*, user, unit_id: int) -> QuerySet[CollectiveYearFacts]:
+    if not units_for(user=user).filter(pk=unit_id).exists():
+        raise NotFound()
+    return CollectiveYearFacts.objects.filter(unit_id=unit_id).order_by("-year")
+
+
+def unconfirmed_rules() -> list[dict]:
+    """Every UNCONFIRMED rule of every rule set, with the file's parameters and the board's setting if any."""
+    from thidua.awards.models import RuleOverride
+    from thidua.awards.rulesets import load_rulesets
+
+    overrides = {(o.ruleset_code, o.rule_code): o for o in RuleOverride.objects.select_related("set_by")}
+    out = []
+    for rs in reversed(load_rulesets()):
+        for r in rs.rules:
+            if r.status == "UNCONFIRMED" and r.params:
+                out.append({"ruleset": rs, "rule": r, "override": overrides.get((rs.code, r.code))})
+    return out
 
 
 # --- Award history ---------------------------------------------------------------------------------------
@@ -243,6 +348,7 @@ def nominations_for(*, user) -> QuerySet[Nomination]:
 
     g = grants_for(user)
     qs = Nomination.objects.select_related("award_type", "proposing_unit", "nominee_unit", "nominee_person",
+                                           "nominee_household",
                                            "cluster_year__cluster")
     if g.is_superuser or is_central_board(user) or is_central_observer(user):
         return qs
@@ -250,7 +356,7 @@ def nominations_for(*, user) -> QuerySet[Nomination]:
         return qs.none()
     return qs.filter(
         Q(proposing_unit_id__in=g.member_units) | Q(nominee_unit_id__in=g.member_units)
-        | Q(nominee_person__unit_id__in=g.member_units)
+        | Q(nominee_person__unit_id__in=g.member_units) | Q(nominee_household__unit_id__in=g.member_units)
         | Q(cluster_year__in=cluster_years_for(user=user).values("pk"))
     )
 
@@ -269,7 +375,7 @@ def nominations_page_rows(rows) -> None:
     ids = {r.nominee_unit_id for r in rows if r.nominee_unit_id} | {r.proposing_unit_id for r in rows}
     names = dict(annotate_as_of(Unit.objects.filter(pk__in=ids), date.today()).values_list("pk", "as_of_name"))
     for r in rows:
-        r.nominee_name = r.nominee_person.full_name if r.nominee_person_id else names.get(r.nominee_unit_id, "")
+        r.nominee_name = nominee_label(r, names)
         r.proposer_name = names.get(r.proposing_unit_id, "")
 
 
@@ -322,25 +428,43 @@ def duplicates_of(nomination: Nomination) -> QuerySet[Nomination]:
         pk=nomination.pk).exclude(state=NominationState.WITHDRAWN)
     if nomination.nominee_unit_id:
         return qs.filter(nominee_unit_id=nomination.nominee_unit_id)
+    if nomination.nominee_household_id:
+        return qs.filter(nominee_household_id=nomination.nominee_household_id)
     return qs.filter(nominee_person_id=nomination.nominee_person_id)
+
+
+def nominee_label(n: Nomination, unit_names: dict[int, str]) -> str:
+    if n.nominee_person_id:
+        return n.nominee_person.full_name
+    if n.nominee_household_id:
+        return str(n.nominee_household)
+    return unit_names.get(n.nominee_unit_id, "")
 
 
 # --- Eligibility -----------------------------------------------------------------------------------------
 
 
 def eligibility_check(*, award_code: str, year: int, unit_id: int | None = None, person_id: int | None = None,
-                      cluster_year=None, on: date | None = None, exclude_nomination_id: int | None = None,
-                      vote_summary: dict | None = None, conference_winner: bool = False) -> elig.Verdict:
-    """Judge one nominee for one award and achievement year under the rule set in force for that year.
+                      household_id: int | None = None, cluster_year=None, on: date | None = None,
+                      exclude_nomination_id: int | None = None, vote_summary: dict | None = None,
+                      conference_winner: bool = False) -> elig.Verdict:
+    """Judge one nominee (a collective, a person or a household) for one award and achievement year under
+    the rule set in force for that year.
 
     The caller has fetched the nominee through a scoped selector. `on` is the date blockers are read at.
+    Rules written for another kind of nominee (the individual chains, the collective's figures) are not
+    silently skipped: the verdict says they do not apply to this kind of nominee.
     """
     award = award_type_get(code=award_code)
     rs = ruleset_for_year(year)
     on = on or date.today()
     v = elig.Verdict(award_code=award.code, award_name=award.name, year=year, ruleset_code=rs.code,
                      ruleset_title=rs.title, eligible=True)
-    kind = RecipientKind.COLLECTIVE if unit_id else RecipientKind.INDIVIDUAL
+    if household_id:
+        kind = RecipientKind.HOUSEHOLD
+    else:
+        kind = RecipientKind.COLLECTIVE if unit_id else RecipientKind.INDIVIDUAL
+    kind_label = RecipientKind(kind).label
 
     def add(ok, message, citation, status, rule, missing=None):
         v.reasons.append(elig.Reason(bool(ok), str(message), citation, status, rule))
@@ -353,7 +477,12 @@ def eligibility_check(*, award_code: str, year: int, unit_id: int | None = None,
         add(False, _("%(a)s không tặng cho đối tượng này.") % {"a": award.name}, award.legal_basis, award.status,
             "recipient_kind")
     # Blockers (discipline being considered, investigation, inspection, audit, complaint, press reports).
-    blockers = blockers_for_unit(unit_id=unit_id, on=on) if unit_id else blockers_for_person(person_id=person_id, on=on)
+    if household_id:
+        blockers = blockers_for_household(household_id=household_id, on=on)
+    elif unit_id:
+        blockers = blockers_for_unit(unit_id=unit_id, on=on)
+    else:
+        blockers = blockers_for_person(person_id=person_id, on=on)
     for b in blockers:
         add(False, _("Chưa xét khen thưởng: %(r)s.") % {"r": b.reason}, b.citation, b.status, "blockers",
             _("chờ kết luận: %(r)s") % {"r": b.reason})
@@ -366,11 +495,19 @@ def eligibility_check(*, award_code: str, year: int, unit_id: int | None = None,
     once = (rs.by_kind("one_achievement_once") or [None])[0]
     if once:
         same = AwardRecord.objects.filter(award_type=award, year=year)
-        same = same.filter(unit_id=unit_id) if unit_id else same.filter(person_id=person_id)
+        same = same.filter(**_recipient_filter(unit_id, person_id, household_id))
         rec = same.first()
         if rec:
             add(False, _("Thành tích năm %(y)d đã được khen %(a)s (Quyết định %(d)s).")
                 % {"y": year, "a": award.name, "d": rec.decision_number}, once.legal_basis, once.status, once.code)
+    # The same achievement proposed for another award (Law Đ5 k2; how it applies is data: flag or refuse).
+    for o in overlapping_nominations(rs, award=award, year=year, unit_id=unit_id, person_id=person_id,
+                                     household_id=household_id, exclude_nomination_id=exclude_nomination_id):
+        rule = o["rule"]
+        refuse = rule.get("action") == "refuse"
+        add(not refuse, _("Cùng thành tích năm %(y)d đang được đề nghị %(a)s (hồ sơ số %(n)d).")
+            % {"y": year, "a": o["award_name"], "n": o["id"]}, rule.legal_basis, rule.status, rule.code,
+            _("chọn một hình thức cho thành tích năm %(y)d") % {"y": year})
     # Cluster route: quota and membership.
     if cluster_year is not None:
         rule = _quota_rule(rs, cluster_year, award.code)
@@ -404,6 +541,11 @@ def eligibility_check(*, award_code: str, year: int, unit_id: int | None = None,
     # Individual chains.
     names = dict(AwardType.objects.values_list("code", "name"))
     chain = [r for r in elig.chain_rules(rs) if r.get("award") == award.code]
+    if chain and not person_id:
+        for rule in chain:
+            v.reasons.append(elig.Reason(True, _("Quy tắc %(r)s chỉ áp dụng cho cá nhân; không xét với %(k)s.")
+                                         % {"r": rule.code, "k": str(kind_label).lower()}, rule.legal_basis,
+                                         rule.status, rule.code))
     if person_id and chain:
         results = elig.chains_single(rs, person_id=person_id, year=year)
         _years, disc_until = elig.person_years(rs, person_id=person_id, year=year)
@@ -426,6 +568,9 @@ def eligibility_check(*, award_code: str, year: int, unit_id: int | None = None,
     # Tập thể lao động xuất sắc.
     for rule in rs.for_award("collective_labour", award.code):
         if not unit_id:
+            v.reasons.append(elig.Reason(True, _("Quy tắc %(r)s chỉ áp dụng cho tập thể; không xét với %(k)s.")
+                                         % {"r": rule.code, "k": str(kind_label).lower()}, rule.legal_basis,
+                                         rule.status, rule.code))
             continue
         facts = CollectiveYearFacts.objects.filter(unit_id=unit_id, year=year).first()
         if facts is None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from thidua.awards import selectors
 from thidua.awards.calendar import add_working_days
 from thidua.awards.models import (
+    AwardDecision,
     AwardLevel,
     AwardRecord,
     AwardType,
@@ -131,11 +132,48 @@ def base_salary_set(*, actor, valid_from: date, amount_vnd: int, legal_basis: st
     return bs
 
 
-@transaction.atomic
-def rule_override_set(*, actor, ruleset_code: str, rule_code: str, params: dict, legal_basis: str) -> RuleOverride:
-    """Configure an UNCONFIRMED rule (e.g. the number of PM Certificates per cluster). VERIFIED and HISTORIC
-    rules come from the text of the law and are changed only by a new rule-set file."""
-    require_perm(actor, "awards.manage_catalogue")
+OVERRIDE_ACTIONS = ("flag", "refuse")
+
+
+def _check_override_params(rule, params) -> dict:
+    """Each parameter keeps the shape it has in the rule-set file (a count stays a count, a list of award
+    codes stays a list of catalogue codes)."""
+    if not isinstance(params, dict) or not params:
+        raise invalid(_("Cần ít nhất một tham số, ví dụ {\"max_count\": 2}."), field="params")
+    unknown = set(params) - set(rule.params)
+    if unknown:
+        raise invalid(_("Tham số không thuộc quy tắc: %(p)s.") % {"p": ", ".join(sorted(unknown))}, field="params")
+    codes = None
+    errors = []
+    for key, value in params.items():
+        original = rule.params[key]
+        if isinstance(original, bool):
+            ok = isinstance(value, bool)
+            msg = _("Tham số %(p)s phải là true hoặc false.")
+        elif original is None or isinstance(original, int):
+            ok = value is None or (isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 1000)
+            msg = _("Tham số %(p)s phải là số nguyên từ 0 đến 1000, hoặc null (không giới hạn).")
+        elif isinstance(original, list):
+            if codes is None:
+                codes = set(AwardType.objects.values_list("code", flat=True))
+            known = codes if key == "awards" else None
+            ok = isinstance(value, list) and all(isinstance(v, str) and (known is None or v in known) for v in value)
+            msg = (_("Tham số %(p)s phải là danh sách mã trong danh mục khen thưởng.") if key == "awards"
+                   else _("Tham số %(p)s phải là danh sách chuỗi."))
+        elif key == "action":
+            ok = value in OVERRIDE_ACTIONS
+            msg = _("Tham số %(p)s phải là \"flag\" (đánh dấu) hoặc \"refuse\" (từ chối).")
+        else:
+            ok = isinstance(value, str) and bool(value.strip())
+            msg = _("Tham số %(p)s phải là một chuỗi khác rỗng.")
+        if not ok:
+            errors.append(ErrorDetail(message=str(msg) % {"p": key}, field="params"))
+    if errors:
+        raise InvalidInput(details=errors)
+    return params
+
+
+def _unconfirmed_rule(ruleset_code: str, rule_code: str):
     try:
         rs = ruleset_get(ruleset_code, with_overrides=False)
     except LookupError as exc:
@@ -146,17 +184,53 @@ def rule_override_set(*, actor, ruleset_code: str, rule_code: str, params: dict,
     if rule.status != "UNCONFIRMED":
         raise InvalidState(message=_("Chỉ được thiết lập các quy tắc chưa xác nhận; quy tắc này có căn cứ %(s)s.")
                            % {"s": rule.status})
-    unknown = set(params) - set(rule.params)
-    if unknown or not params:
-        raise invalid(_("Tham số không thuộc quy tắc: %(p)s.") % {"p": ", ".join(sorted(unknown)) or "—"}, field="params")
+    return rule
+
+
+@transaction.atomic
+def rule_override_set(*, actor, ruleset_code: str, rule_code: str, params: dict, legal_basis: str,
+                      reason: str = "") -> RuleOverride:
+    """Configure an UNCONFIRMED rule (e.g. the number of PM Certificates per cluster), with the basis shown as
+    its citation and the reason for setting it. VERIFIED and HISTORIC rules come from the text of the law and
+    are changed only by a new rule-set file."""
+    require_perm(actor, "awards.manage_catalogue")
+    rule = _unconfirmed_rule(ruleset_code, rule_code)
+    params = _check_override_params(rule, params)
+    errors = []
     if not (legal_basis or "").strip():
-        raise invalid(_("Cần ghi căn cứ của thiết lập."), field="legal_basis")
+        errors.append(ErrorDetail(message=_("Cần ghi căn cứ của thiết lập."), field="legal_basis"))
+    elif len(legal_basis.strip()) > 255:
+        errors.append(ErrorDetail(message=_("Căn cứ tối đa 255 ký tự."), field="legal_basis"))
+    if not (reason or "").strip():
+        errors.append(ErrorDetail(message=_("Cần ghi lý do thiết lập."), field="reason"))
+    if errors:
+        raise InvalidInput(details=errors)
+    before = RuleOverride.objects.filter(ruleset_code=ruleset_code, rule_code=rule_code).first()
+    before_params = dict(before.params) if before else None
     obj, _created = RuleOverride.objects.update_or_create(
         ruleset_code=ruleset_code, rule_code=rule_code,
-        defaults={"params": params, "legal_basis": legal_basis.strip(), "set_by": actor if actor.pk else None})
+        defaults={"params": params, "legal_basis": legal_basis.strip(), "reason": reason.strip(),
+                  "set_by": actor if actor.pk else None})
     audit_record(action="awards.rule_override.set", actor=actor, obj=obj,
-                 payload={"ruleset": ruleset_code, "rule": rule_code, "params": params, "legal_basis": legal_basis})
+                 payload={"ruleset": ruleset_code, "rule": rule_code, "params": params, "before": before_params,
+                          "file_params": {k: rule.params[k] for k in params}, "legal_basis": legal_basis,
+                          "reason": reason})
     return obj
+
+
+@transaction.atomic
+def rule_override_clear(*, actor, ruleset_code: str, rule_code: str, reason: str) -> None:
+    """Go back to the rule-set file's parameters (audited, with the reason)."""
+    require_perm(actor, "awards.manage_catalogue")
+    _unconfirmed_rule(ruleset_code, rule_code)
+    obj = RuleOverride.objects.select_for_update().filter(ruleset_code=ruleset_code, rule_code=rule_code).first()
+    if obj is None:
+        raise NotFound()
+    if not (reason or "").strip():
+        raise invalid(_("Cần ghi lý do thiết lập."), field="reason")
+    audit_record(action="awards.rule_override.cleared", actor=actor, obj=obj,
+                 payload={"ruleset": ruleset_code, "rule": rule_code, "params": obj.params, "reason": reason})
+    obj.delete()
 
 
 # --- Registry: persons, ratings, blockers, award history ---------------------------------------------------
@@ -177,6 +251,7 @@ def person_create(*, actor, full_name: str, unit_id: int, national_id: str = "",
     if not (full_name or "").strip():
         raise invalid(_("Cần nhập họ và tên."), field="full_name")
     nid = _check_national_id(national_id)
+    _check_birth_date(birth_date)
     if nid and Person.objects.filter(national_id=nid).exists():
         raise Conflict(message=_("Số định danh cá nhân này đã có trong danh sách."))
     p = Person.objects.create(full_name=full_name.strip(), unit=unit, national_id=nid, birth_date=birth_date,
@@ -184,6 +259,111 @@ def person_create(*, actor, full_name: str, unit_id: int, national_id: str = "",
     audit_record(action="awards.person.created", actor=actor, obj=p,
                  payload={"unit": unit.code, "has_national_id": bool(nid)})  # never the number itself
     return p
+
+
+def _check_birth_date(value) -> None:
+    if value is not None and not (date(1900, 1, 1) <= value <= date.today()):
+        raise invalid(_("Ngày sinh không hợp lệ (từ 01/01/1900 đến hôm nay)."), field="birth_date")
+
+
+PERSON_EDITABLE = ("full_name", "national_id", "birth_date", "position")
+
+
+@transaction.atomic
+def person_update(*, actor, person_id: int, **changes) -> Person:
+    """Correct a person's record. The audit says which fields changed, never the national ID itself."""
+    person = Person.objects.select_for_update().filter(pk=person_id).first()
+    if person is None:
+        raise NotFound()
+    require_perm(actor, "awards.manage_person", person)
+    unknown = set(changes) - set(PERSON_EDITABLE)
+    if unknown:
+        raise invalid(_("Không được sửa trường: %(f)s.") % {"f": ", ".join(sorted(unknown))}, field=sorted(unknown)[0])
+    if "full_name" in changes:
+        changes["full_name"] = (changes["full_name"] or "").strip()
+        if not changes["full_name"]:
+            raise invalid(_("Cần nhập họ và tên."), field="full_name")
+    if "national_id" in changes:
+        changes["national_id"] = _check_national_id(changes["national_id"])
+        if changes["national_id"] and Person.objects.filter(national_id=changes["national_id"]).exclude(
+                pk=person.pk).exists():
+            raise Conflict(message=_("Số định danh cá nhân này đã có trong danh sách."))
+    if "birth_date" in changes:
+        _check_birth_date(changes["birth_date"])
+    if "position" in changes:
+        changes["position"] = (changes["position"] or "").strip()
+    changed = [f for f, v in changes.items() if getattr(person, f) != v]
+    if not changed:
+        return person
+    before = {f: getattr(person, f) for f in changed if f != "national_id"}
+    for f in changed:
+        setattr(person, f, changes[f])
+    person.save(update_fields=changed)
+    audit_record(action="awards.person.updated", actor=actor, obj=person,
+                 payload={"changed": sorted(changed), "before": before,
+                          "after": {f: changes[f] for f in changed if f != "national_id"}})
+    return person
+
+
+@transaction.atomic
+def collective_facts_set(*, actor, unit_id: int, year: int, members: int, members_completed: int,
+                         members_advanced: int, members_cstd_grassroots: int, tasks_excellent: bool,
+                         unity: bool = True):
+    """The figures Tập thể lao động xuất sắc is judged on, for one collective and year (created or corrected)."""
+    from thidua.awards.models import CollectiveYearFacts
+
+    unit = _unit(unit_id)
+    require_perm(actor, "awards.manage_registry", unit)
+    _year_ok(year)
+    counts = {"members": members, "members_completed": members_completed, "members_advanced": members_advanced,
+              "members_cstd_grassroots": members_cstd_grassroots}
+    errors = []
+    for f, v in counts.items():
+        if not isinstance(v, int) or isinstance(v, bool) or v < 0 or v > 10_000_000:
+            errors.append(ErrorDetail(message=_("Phải là số nguyên không âm."), field=f))
+    if not errors:
+        if members < 1:
+            errors.append(ErrorDetail(message=_("Tập thể phải có ít nhất 1 thành viên."), field="members"))
+        if members_completed > members:
+            errors.append(ErrorDetail(message=_("Số hoàn thành nhiệm vụ không được vượt tổng số thành viên."),
+                                      field="members_completed"))
+        if members_advanced > members_completed:
+            errors.append(ErrorDetail(message=_("Số đạt Lao động tiên tiến không được vượt số hoàn thành nhiệm vụ."),
+                                      field="members_advanced"))
+        if members_cstd_grassroots > members_advanced:
+            errors.append(ErrorDetail(message=_("Số đạt Chiến sĩ thi đua cơ sở không được vượt số đạt Lao động tiên "
+                                                "tiến."), field="members_cstd_grassroots"))
+    if errors:
+        raise InvalidInput(details=errors)
+    values = {**counts, "tasks_excellent": bool(tasks_excellent), "unity": bool(unity)}
+    existing = CollectiveYearFacts.objects.select_for_update().filter(unit=unit, year=year).first()
+    before = {f: getattr(existing, f) for f in values} if existing else None
+    obj, _created = CollectiveYearFacts.objects.update_or_create(unit=unit, year=year, defaults=values)
+    audit_record(action="awards.collective_facts.set", actor=actor, obj=obj,
+                 payload={"unit": unit.code, "year": year, "before": before, "after": values})
+    return obj
+
+
+@transaction.atomic
+def household_create(*, actor, head_name: str, address: str, unit_id: int, note: str = ""):
+    """Register a household (hộ gia đình) managed by a unit, so that it can be proposed for the forms of
+    commendation the catalogue allows for households."""
+    from thidua.awards.models import Household
+
+    unit = _unit(unit_id)
+    require_perm(actor, "awards.manage_registry", unit)
+    errors = []
+    if not (head_name or "").strip():
+        errors.append(ErrorDetail(message=_("Cần nhập họ và tên chủ hộ."), field="head_name"))
+    if not (address or "").strip():
+        errors.append(ErrorDetail(message=_("Cần nhập địa chỉ của hộ."), field="address"))
+    if errors:
+        raise InvalidInput(details=errors)
+    h = Household.objects.create(head_name=head_name.strip()[:150], address=address.strip()[:255], unit=unit,
+                                 note=(note or "").strip()[:255])
+    audit_record(action="awards.household.created", actor=actor, obj=h,
+                 payload={"unit": unit.code, "head_name": h.head_name, "address": h.address})
+    return h
 
 
 @transaction.atomic
@@ -242,10 +422,11 @@ def blocker_close(*, actor, blocker_id: int, ends_on: date, reference: str = "")
 
 def _register(*, actor, award: AwardType, year: int, unit_id, person_id, decision_number: str, decision_date: date,
               signer: str, basis: str, source: str, nomination=None, achievement: str = "",
-              note: str = "") -> AwardRecord:
+              note: str = "", household_id: int | None = None) -> AwardRecord:
     try:
         with transaction.atomic():
             rec = AwardRecord.objects.create(award_type=award, year=year, unit_id=unit_id, person_id=person_id,
+                                             household_id=household_id,
                                              basis=basis, decision_number=decision_number, decision_date=decision_date,
                                              signer=signer, source=source, nomination=nomination,
                                              achievement=achievement[:255], note=note[:255])
@@ -254,7 +435,7 @@ def _register(*, actor, award: AwardType, year: int, unit_id, person_id, decisio
                                  "Luật Thi đua, khen thưởng Điều 5 khoản 2).") % {"y": year, "a": award.name}) from exc
     audit_record(action="awards.record.registered", actor=actor, obj=rec,
                  payload={"award": award.code, "year": year, "unit": unit_id, "person": person_id,
-                          "decision": decision_number, "decision_date": decision_date, "source": source})
+                          "household": household_id, "decision": decision_number, "decision_date": decision_date, "source": source})
     return rec
 
 
@@ -395,24 +576,45 @@ def _level_for(award: AwardType) -> str:
 
 
 def _flag_duplicates(n: Nomination, actor) -> None:
+    """Same nominee, same award and year proposed twice (duplicate); and the same nominee and year proposed for
+    another award the rule set's "one achievement rewarded once" covers (overlap, with its citation)."""
     dups = list(selectors.duplicates_of(n).values_list("pk", flat=True))
     if dups:
         Nomination.objects.filter(pk__in=[*dups, n.pk]).update(duplicate_flag=True)
         n.duplicate_flag = True
         audit_record(action="awards.nomination.duplicate_flagged", actor=actor, obj=n, payload={"others": dups})
+    overlaps = selectors.overlapping_nominations(
+        ruleset_for_year(n.year), award=n.award_type, year=n.year, unit_id=n.nominee_unit_id,
+        person_id=n.nominee_person_id, household_id=n.nominee_household_id, exclude_nomination_id=n.pk)
+    if overlaps:
+        others = [o["id"] for o in overlaps]
+        rule = overlaps[0]["rule"]
+        Nomination.objects.filter(pk__in=[*others, n.pk]).update(overlap_flag=True)
+        n.overlap_flag = True
+        audit_record(action="awards.nomination.overlap_flagged", actor=actor, obj=n,
+                     payload={"others": others, "rule": rule.code, "action": rule.get("action"),
+                              "legal_basis": rule.legal_basis})
 
 
 @transaction.atomic
 def nomination_create(*, actor, award_code: str, year: int, proposing_unit_id: int, nominee_unit_id: int | None = None,
-                      nominee_person_id: int | None = None, achievement: str = "") -> Nomination:
-    """A unit proposes its own collective (itself) or one of its people."""
+                      nominee_person_id: int | None = None, nominee_household_id: int | None = None,
+                      achievement: str = "") -> Nomination:
+    """A unit proposes its own collective (itself), one of its people or a household it manages."""
+    from thidua.awards.models import Household
+
     award = selectors.award_type_get(code=award_code)
     unit = _unit(proposing_unit_id)
     require_perm(actor, "awards.propose_for_unit", unit)
     _year_ok(year)
-    if bool(nominee_unit_id) == bool(nominee_person_id):
-        raise invalid(_("Chọn một tập thể hoặc một cá nhân được đề nghị."), field="nominee")
-    if nominee_person_id:
+    if sum(bool(x) for x in (nominee_unit_id, nominee_person_id, nominee_household_id)) != 1:
+        raise invalid(_("Chọn một tập thể, một cá nhân hoặc một hộ gia đình được đề nghị."), field="nominee")
+    if nominee_household_id:
+        household = Household.objects.filter(pk=nominee_household_id).first()
+        if household is None or household.unit_id != unit.pk:
+            raise invalid(_("Đơn vị chỉ đề nghị cho hộ gia đình do đơn vị mình quản lý."), field="nominee")
+        kind = RecipientKind.HOUSEHOLD
+    elif nominee_person_id:
         person = Person.objects.filter(pk=nominee_person_id).first()
         if person is None or person.unit_id != unit.pk:
             raise invalid(_("Đơn vị chỉ đề nghị cho cá nhân thuộc đơn vị mình."), field="nominee")
@@ -425,11 +627,12 @@ def nomination_create(*, actor, award_code: str, year: int, proposing_unit_id: i
         raise invalid(_("%(a)s không tặng cho đối tượng này.") % {"a": award.name}, field="award")
     n = Nomination.objects.create(award_type=award, year=year, source=NominationSource.UNIT, level=_level_for(award),
                                   proposing_unit=unit, nominee_unit_id=nominee_unit_id,
-                                  nominee_person_id=nominee_person_id, achievement=achievement.strip(),
-                                  created_by=actor if actor.pk else None)
+                                  nominee_person_id=nominee_person_id, nominee_household_id=nominee_household_id,
+                                  achievement=achievement.strip(), created_by=actor if actor.pk else None)
     audit_record(action="awards.nomination.created", actor=actor, obj=n,
                  payload={"award": award.code, "year": year, "proposing_unit": unit.code,
-                          "nominee_unit": nominee_unit_id, "nominee_person": nominee_person_id})
+                          "nominee_unit": nominee_unit_id, "nominee_person": nominee_person_id,
+                          "nominee_household": nominee_household_id})
     _flag_duplicates(n, actor)
     return n
 
@@ -489,7 +692,8 @@ def nomination_create_from_conference(*, actor, cluster_year_id: int, unit_id: i
 def _locked(actor, nomination_id: int) -> Nomination:
     n = selectors.nomination_get(user=actor, pk=nomination_id)
     return Nomination.objects.select_for_update(of=("self",)).select_related(
-        "award_type", "proposing_unit", "nominee_unit", "nominee_person", "cluster_year__cluster__organiser").get(pk=n.pk)
+        "award_type", "proposing_unit", "nominee_unit", "nominee_person", "nominee_household",
+        "cluster_year__cluster__organiser").get(pk=n.pk)
 
 
 def _names(n: Nomination) -> tuple[str, str]:
@@ -500,7 +704,7 @@ def _names(n: Nomination) -> tuple[str, str]:
     names = dict(annotate_as_of(Unit.objects.filter(pk__in=[n.proposing_unit_id, n.nominee_unit_id or 0]), on)
                  .values_list("pk", "as_of_name"))
     proposer = names.get(n.proposing_unit_id) or n.proposing_unit.code
-    nominee = n.nominee_person.full_name if n.nominee_person_id else (names.get(n.nominee_unit_id) or "")
+    nominee = selectors.nominee_label(n, names)
     return proposer, nominee
 
 
@@ -647,7 +851,8 @@ def submission_problems(n: Nomination, *, on: date) -> tuple[list[ErrorDetail], 
             problems.append(ErrorDetail(message=_("Thiếu thành phần hồ sơ: %(t)s (%(b)s).")
                                         % {"t": item.title, "b": item.legal_basis}, field=item.code))
     verdict = selectors.eligibility_check(award_code=n.award_type.code, year=n.year, unit_id=n.nominee_unit_id,
-                                          person_id=n.nominee_person_id, cluster_year=n.cluster_year, on=on,
+                                          person_id=n.nominee_person_id, household_id=n.nominee_household_id,
+                                          cluster_year=n.cluster_year, on=on,
                                           exclude_nomination_id=n.pk, vote_summary=n.vote_summary,
                                           conference_winner=n.source == NominationSource.CONFERENCE)
     for r in verdict.reasons:
@@ -739,11 +944,7 @@ def nomination_submit_pm(*, actor, nomination_id: int, on: date | None = None) -
     return _transition(actor=actor, nomination_id=nomination_id, action="submit_pm", check=check, payload={"on": on})
 
 
-@transaction.atomic
-def nomination_decide(*, actor, nomination_id: int, decision_number: str, decision_date: date, signer: str,
-                      note: str = "") -> Nomination:
-    """Record the decision (e.g. "231/QĐ-TTg") and register the award into the nominee's history."""
-    number = (decision_number or "").strip()
+def _check_decision(number: str, decision_date, signer: str) -> list[ErrorDetail]:
     errors = []
     if not DECISION_NUMBER.match(number):
         errors.append(ErrorDetail(message=_("Số quyết định có dạng 231/QĐ-TTg."), field="decision_number"))
@@ -751,19 +952,117 @@ def nomination_decide(*, actor, nomination_id: int, decision_number: str, decisi
         errors.append(ErrorDetail(message=_("Cần ghi người ký quyết định."), field="signer"))
     if decision_date is None:
         errors.append(ErrorDetail(message=_("Cần nhập ngày quyết định."), field="decision_date"))
+    elif decision_date > date.today():
+        errors.append(ErrorDetail(message=_("Ngày quyết định không được sau hôm nay."), field="decision_date"))
+    return errors
+
+
+def _decision_for(*, actor, number: str, decision_date: date, signer: str, note: str) -> AwardDecision:
+    """The decision, recorded once: the same number and date again is the same decision (and must have the
+    same signer)."""
+    d = AwardDecision.objects.select_for_update().filter(number=number, decision_date=decision_date).first()
+    if d is not None:
+        if d.signer != signer:
+            raise Conflict(message=_("Quyết định %(n)s ngày %(d)s đã được ghi nhận với người ký “%(s)s”.")
+                           % {"n": number, "d": decision_date.strftime("%d/%m/%Y"), "s": d.signer})
+        return d
+    d = AwardDecision.objects.create(number=number, decision_date=decision_date, signer=signer, note=note[:255],
+                                     recorded_by=actor if actor.pk else None)
+    audit_record(action="awards.decision.recorded", actor=actor, obj=d,
+                 payload={"number": number, "decision_date": decision_date, "signer": signer, "note": note})
+    return d
+
+
+@transaction.atomic
+def nomination_decide(*, actor, nomination_id: int, decision_number: str, decision_date: date, signer: str,
+                      note: str = "") -> Nomination:
+    """Record the decision (e.g. "231/QĐ-TTg") and register the award into the nominee's history."""
+    number = (decision_number or "").strip()
+    errors = _check_decision(number, decision_date, signer)
     if errors:
         raise InvalidInput(details=errors)
 
     def apply(n):
+        n.decision = _decision_for(actor=actor, number=number, decision_date=decision_date, signer=signer.strip(),
+                                   note=note.strip())
         n.decision_number, n.decision_date, n.decision_signer = number, decision_date, signer.strip()
         n.decision_note = note.strip()[:255]
         _register(actor=actor, award=n.award_type, year=n.year, unit_id=n.nominee_unit_id,
-                  person_id=n.nominee_person_id, decision_number=number, decision_date=decision_date,
-                  signer=signer.strip(), basis=Basis.MERIT, source=RecordSource.NOMINATION, nomination=n,
-                  achievement=n.achievement, note=n.decision_note)
+                  person_id=n.nominee_person_id, household_id=n.nominee_household_id, decision_number=number,
+                  decision_date=decision_date, signer=signer.strip(), basis=Basis.MERIT,
+                  source=RecordSource.NOMINATION, nomination=n, achievement=n.achievement, note=n.decision_note)
 
     return _transition(actor=actor, nomination_id=nomination_id, action="decide", apply=apply,
                        payload={"decision_number": number, "decision_date": decision_date, "signer": signer})
+
+
+MAX_DECISION_NOMINATIONS = 500
+
+
+@transaction.atomic
+def decision_apply(*, actor, nomination_ids: list[int], decision_number: str, decision_date: date, signer: str,
+                   note: str = "") -> AwardDecision:
+    """One decision for several nominations (a decision usually lists many collectives and persons): every
+    nomination must be at "submitted to the Prime Minister"; each is decided and its award registered into the
+    history, all in one transaction. Any problem refuses the whole, with one reason per nomination."""
+    require_perm(actor, "awards.process_nomination")
+    number = (decision_number or "").strip()
+    signer = (signer or "").strip()
+    note = (note or "").strip()
+    errors = _check_decision(number, decision_date, signer)
+    ids = list(dict.fromkeys(int(i) for i in nomination_ids or []))
+    if not ids:
+        errors.append(ErrorDetail(message=_("Chọn ít nhất một hồ sơ."), field="nominations"))
+    elif len(ids) > MAX_DECISION_NOMINATIONS:
+        errors.append(ErrorDetail(message=_("Một lần ghi nhận tối đa %(m)d hồ sơ.") % {"m": MAX_DECISION_NOMINATIONS},
+                                  field="nominations"))
+    if errors:
+        raise InvalidInput(details=errors)
+    visible = selectors.nominations_for(user=actor).filter(pk__in=ids).values("pk")
+    locked = {n.pk: n for n in Nomination.objects.select_for_update(of=("self",)).select_related(
+        "award_type", "nominee_unit", "nominee_person", "nominee_household").filter(pk__in=visible).order_by("pk")}
+    selectors.nominations_page_rows(list(locked.values()))
+    problems = []
+    for pk in ids:
+        n = locked.get(pk)
+        if n is None:
+            problems.append(ErrorDetail(message=_("Không tìm thấy hồ sơ số %(n)d.") % {"n": pk}, field="nominations"))
+        elif n.state != NominationState.SUBMITTED_PM:
+            problems.append(ErrorDetail(
+                message=_("Hồ sơ số %(n)d (%(a)s – %(w)s, năm %(y)d) đang ở trạng thái “%(s)s”, chưa ở bước đã trình "
+                          "Thủ tướng Chính phủ.") % {"n": pk, "a": n.award_type.name, "w": n.nominee_name,
+                                                    "y": n.year, "s": n.get_state_display()},
+                field="nominations"))
+    if problems:
+        raise InvalidState(message=_("Chưa ghi nhận quyết định: %(k)d hồ sơ không hợp lệ; không hồ sơ nào được "
+                                     "cập nhật.") % {"k": len(problems)}, details=problems)
+    decision = _decision_for(actor=actor, number=number, decision_date=decision_date, signer=signer, note=note)
+    conflicts = []
+    for pk in ids:
+        n = locked[pk]
+        n.state = NominationState.DECIDED
+        n.decision = decision
+        n.decision_number, n.decision_date, n.decision_signer = number, decision_date, signer
+        n.decision_note = note[:255]
+        try:
+            _register(actor=actor, award=n.award_type, year=n.year, unit_id=n.nominee_unit_id,
+                      person_id=n.nominee_person_id, household_id=n.nominee_household_id, decision_number=number,
+                      decision_date=decision_date, signer=signer, basis=Basis.MERIT, source=RecordSource.NOMINATION,
+                      nomination=n, achievement=n.achievement, note=n.decision_note)
+        except Conflict as exc:
+            conflicts.append(ErrorDetail(message=_("Hồ sơ số %(n)d: %(m)s") % {"n": pk, "m": exc.message},
+                                         field="nominations"))
+            continue
+        n.save()
+        audit_record(action="awards.nomination.decide", actor=actor, obj=n,
+                     payload={"from": NominationState.SUBMITTED_PM, "to": n.state, "decision": decision.pk,
+                              "decision_number": number, "decision_date": decision_date, "signer": signer,
+                              "batch": ids})
+    if conflicts:
+        raise Conflict(message=_("Chưa ghi nhận quyết định: %(k)d hồ sơ đã có khen thưởng cho cùng thành tích; "
+                                 "không hồ sơ nào được cập nhật.") % {"k": len(conflicts)}, details=conflicts)
+    audit_record(action="awards.decision.applied", actor=actor, obj=decision, payload={"nominations": ids})
+    return decision
 
 
 @transaction.atomic

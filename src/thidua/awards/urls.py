@@ -19,3 +19,14 @@ urlpatterns = [
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path("history/import/", views.history_import, name="history_import"),
 ]
+urlpatterns += [
+    path("persons/new/", views.person_create, name="person_create"),
+    path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("persons/<int:pk>/ratings/", views.person_ratings, name="person_ratings"),
+    path("units/<int:unit_id>/facts/", views.unit_facts, name="unit_facts"),
+    path("base-salary/", views.base_salary, name="base_salary"),
+    path("rules/", views.rules_unconfirmed, name="rules"),
+    path("rules/<slug:ruleset>/<slug:rule>/", views.rule_override, name="rule_override"),
+    path("households/", views.households, name="households"),
+    path("decisions/", views.decisions, name="decisions"),
+]

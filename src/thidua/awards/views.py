@@ -17,16 +17,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from thidua.awards import selectors, services
 from thidua.awards.forms import (
     AsOfForm,
+    BaseSalaryForm,
+    CollectiveFactsForm,
+    DecisionForm,
+    DutyRatingForm,
     EligibilityForm,
+    HouseholdForm,
     ImportForm,
     NominationCreateForm,
+    PersonForm,
+    RuleOverrideClearForm,
+    RuleOverrideForm,
     TransitionForm,
     UploadForm,
 )
 from thidua.awards.models import NominationDocument, RecipientKind
-from thidua.awards.rulesets import load_rulesets
+from thidua.awards.rulesets import load_rulesets, ruleset_for_year
 from thidua.awards.workflow import TRANSITIONS, allowed_actions
-from thidua.core.errors import DomainError, InvalidInput, NotFound
+from thidua.core.errors import Conflict, DomainError, InvalidInput, InvalidState, NotFound
 from thidua.core.forms import apply_domain_errors
 from thidua.core.selectors import audit_entries_for_object, paginate
 from thidua.organisations.selectors import annotate_as_of, unit_get
@@ -61,17 +69,20 @@ def _visible_units(user):
 @login_required
 def eligibility(request):
     persons = list(selectors.persons_for(user=request.user).order_by("full_name")[:500])
+    households = list(selectors.households_for(user=request.user).order_by("head_name")[:500])
     units = _visible_units(request.user)
-    form = EligibilityForm(request.GET or None, persons=persons, units=units)
+    form = EligibilityForm(request.GET or None, persons=persons, units=units, households=households)
     verdict = None
     if request.GET and form.is_valid():
         d = form.cleaned_data
         if d["person"]:
             selectors.person_get(user=request.user, pk=d["person"])
+        elif d["household"]:
+            selectors.household_get(user=request.user, pk=d["household"])
         elif d["unit"] not in {u.pk for u in units}:
             raise NotFound()
         verdict = selectors.eligibility_check(award_code=d["award"], year=d["year"], unit_id=d["unit"],
-                                              person_id=d["person"])
+                                              person_id=d["person"], household_id=d["household"])
     return render(request, "awards/eligibility.html", {"form": form, "verdict": verdict})
 
 
@@ -88,14 +99,16 @@ def nomination_list(request):
     create_form = None
     if unit is not None and request.user.has_perm("awards.propose_for_unit", unit):
         persons = list(selectors.persons_for(user=request.user).filter(unit=unit).order_by("full_name")[:500])
-        create_form = NominationCreateForm(request.POST or None, persons=persons)
+        households = list(selectors.households_for(user=request.user).filter(unit=unit).order_by("head_name")[:500])
+        create_form = NominationCreateForm(request.POST or None, persons=persons, households=households)
         if request.method == "POST" and create_form.is_valid():
             d = create_form.cleaned_data
             try:
                 n = services.nomination_create(actor=request.user, award_code=d["award"], year=d["year"],
                                                proposing_unit_id=unit.pk,
-                                               nominee_unit_id=None if d["person"] else unit.pk,
-                                               nominee_person_id=d["person"], achievement=d["achievement"])
+                                               nominee_unit_id=None if (d["person"] or d["household"]) else unit.pk,
+                                               nominee_person_id=d["person"], nominee_household_id=d["household"],
+                                               achievement=d["achievement"])
             except InvalidInput as exc:
                 apply_domain_errors(create_form, exc)
             else:
@@ -115,7 +128,8 @@ def _detail_context(request, n, upload_form=None, transition_form=None):
     can_process = request.user.has_perm("awards.process_nomination")
     selectors.nominations_page_rows([n])
     verdict = selectors.eligibility_check(award_code=n.award_type.code, year=n.year, unit_id=n.nominee_unit_id,
-                                          person_id=n.nominee_person_id, cluster_year=n.cluster_year,
+                                          person_id=n.nominee_person_id, household_id=n.nominee_household_id,
+                                          cluster_year=n.cluster_year,
                                           exclude_nomination_id=n.pk, vote_summary=n.vote_summary,
                                           conference_winner=n.source == "conference")
     editable = can_propose and n.state in ("draft", "returned")
@@ -126,6 +140,9 @@ def _detail_context(request, n, upload_form=None, transition_form=None):
         "upload_form": upload_form or (UploadForm(requirements=selectors.dossier_requirements(n)) if editable else None),
         "transition_form": transition_form or TransitionForm(),
         "duplicates": list(selectors.duplicates_of(n).select_related("award_type", "proposing_unit")[:20]),
+        "overlaps": selectors.overlapping_nominations(
+            ruleset_for_year(n.year), award=n.award_type, year=n.year, unit_id=n.nominee_unit_id,
+            person_id=n.nominee_person_id, household_id=n.nominee_household_id, exclude_nomination_id=n.pk),
         "history": paginate(audit_entries_for_object(obj=n), page=request.GET.get("hpage"), per_page=20),
     }
 
@@ -244,6 +261,7 @@ def person_detail(request, pk: int):
     records = selectors.award_history_for_person(user=request.user, person_id=pk, as_of=on)
     return render(request, "awards/person_detail.html", {
         "person": person, "records": records, "form": form, "on": on,
+        "can_edit": request.user.has_perm("awards.manage_person", person),
         "national_id": selectors.national_id_for(user=request.user, person=person),
         "ratings": list(person.ratings.order_by("-year")[:30]),
     })
@@ -255,7 +273,8 @@ def person_list(request):
     qs = selectors.persons_for(user=request.user).order_by("full_name", "pk")
     page = paginate(qs, page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
     selectors.attach_shown_national_ids(user=request.user, persons=page.object_list)
-    return render(request, "awards/person_list.html", {"page": page})
+    can_create = selectors.editable_units_for(user=request.user).exists()
+    return render(request, "awards/person_list.html", {"page": page, "can_create": can_create})
 
 
 @require_http_methods(["GET", "POST"])
@@ -328,3 +347,259 @@ def blockers(request):
     qs = BlockerRecord.objects.select_related("unit", "person").order_by("-starts_on", "-pk")
     page = paginate(qs, page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
     return render(request, "awards/blockers.html", {"form": form, "page": page})
+
+
+# --- Registry, figures and parameters kept by people (services existed; these are their screens) ----------
+
+
+def _form_errors(form, exc: DomainError) -> None:
+    """A service's refusal shown on the form (validation next to the field, a conflict at the top)."""
+    if isinstance(exc, InvalidInput):
+        apply_domain_errors(form, exc)
+    else:
+        form.add_error(None, str(exc.message))
+        for d in exc.details:
+            form.add_error(None, str(d.message))
+
+
+def _editable_units(user):
+    return list(annotate_as_of(selectors.editable_units_for(user=user), date.today()).order_by("code")[:500])
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_create(request):
+    units = _editable_units(request.user)
+    if not units:
+        raise NotFound()
+    form = PersonForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            p = services.person_create(actor=request.user, full_name=d["full_name"], unit_id=d["unit"],
+                                       national_id=d["national_id"], birth_date=d["birth_date"],
+                                       position=d["position"])
+        except (InvalidInput, Conflict) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm cá nhân."))
+            return redirect("awards:person_detail", pk=p.pk)
+    return render(request, "awards/person_form.html", {"form": form, "person": None}, status=422 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_edit(request, pk: int):
+    person = selectors.person_get(user=request.user, pk=pk)
+    if not request.user.has_perm("awards.manage_person", person):
+        raise NotFound()
+    # Whoever may edit the record may see the full number (same rule as awards.view_national_id).
+    initial = {"full_name": person.full_name, "national_id": selectors.national_id_for(user=request.user, person=person),
+               "birth_date": person.birth_date, "position": person.position}
+    form = PersonForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person_id=person.pk, **form.cleaned_data)
+        except (InvalidInput, Conflict) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect("awards:person_detail", pk=person.pk)
+    return render(request, "awards/person_form.html", {
+        "form": form, "person": person,
+        "history": paginate(audit_entries_for_object(obj=person), page=request.GET.get("hpage"), per_page=20),
+    }, status=422 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_ratings(request, pk: int):
+    person = selectors.person_get(user=request.user, pk=pk)
+    can_edit = request.user.has_perm("awards.manage_person", person)
+    if request.method == "POST" and not can_edit:
+        raise NotFound()
+    form = DutyRatingForm(request.POST or None) if can_edit else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.duty_rating_set(actor=request.user, person_id=person.pk, **form.cleaned_data)
+        except InvalidInput as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu xếp loại năm %(y)d.") % {"y": form.cleaned_data["year"]})
+            return redirect("awards:person_ratings", pk=person.pk)
+    page = paginate(person.ratings.order_by("-year"), page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
+    return render(request, "awards/person_ratings.html", {"person": person, "form": form, "page": page},
+                  status=422 if form is not None and form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_facts(request, unit_id: int):
+    qs = selectors.collective_facts_for(user=request.user, unit_id=unit_id)
+    unit = annotate_as_of(selectors.units_for(user=request.user).filter(pk=unit_id), date.today()).get()
+    can_edit = request.user.has_perm("awards.manage_registry", unit)
+    if request.method == "POST" and not can_edit:
+        raise NotFound()
+    form = CollectiveFactsForm(request.POST or None) if can_edit else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.collective_facts_set(actor=request.user, unit_id=unit.pk, **form.cleaned_data)
+        except InvalidInput as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu số liệu năm %(y)d.") % {"y": form.cleaned_data["year"]})
+            return redirect("awards:unit_facts", unit_id=unit.pk)
+    page = paginate(qs, page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
+    for f in page.object_list:
+        m = max(f.members, 1)
+        f.pct_completed = 100 * f.members_completed / m
+        f.pct_advanced = 100 * f.members_advanced / m
+    return render(request, "awards/unit_facts.html", {"unit": unit, "form": form, "page": page},
+                  status=422 if form is not None and form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def base_salary(request):
+    """The base salary is a dated parameter: everyone signed in reads it, the central board adds a new level."""
+    from thidua.awards.models import BaseSalary
+
+    can_edit = request.user.has_perm("awards.manage_catalogue")
+    if request.method == "POST" and not can_edit:
+        raise NotFound()
+    form = BaseSalaryForm(request.POST or None) if can_edit else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.base_salary_set(actor=request.user, **form.cleaned_data)
+        except (InvalidInput, Conflict) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm mức lương cơ sở."))
+            return redirect("awards:base_salary")
+    page = paginate(BaseSalary.objects.order_by("-valid_from"), page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
+    return render(request, "awards/base_salary.html", {"form": form, "page": page, "current": selectors.base_salary_on(date.today())},
+                  status=422 if form is not None and form.errors else 200)
+
+
+@require_GET
+@login_required
+def rules_unconfirmed(request):
+    """UNCONFIRMED rules with their file parameters and the central board's setting (with basis and reason)."""
+    rows = selectors.unconfirmed_rules()
+    page = paginate(rows, page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
+    can_edit = request.user.has_perm("awards.manage_catalogue")
+    return render(request, "awards/rules.html", {"page": page, "can_edit": can_edit})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def rule_override(request, ruleset: str, rule: str):
+    import json
+
+    from thidua.awards.models import RuleOverride
+    from thidua.awards.rulesets import ruleset_get
+
+    if not request.user.has_perm("awards.manage_catalogue"):
+        raise NotFound()
+    try:
+        rs = ruleset_get(ruleset, with_overrides=False)
+    except LookupError as exc:
+        raise NotFound() from exc
+    r = rs.rule(rule)
+    if r is None or r.status != "UNCONFIRMED":
+        raise NotFound()
+    current = RuleOverride.objects.filter(ruleset_code=rs.code, rule_code=r.code).first()
+    initial = {"params": json.dumps(current.params if current else r.params, ensure_ascii=False),
+               "legal_basis": current.legal_basis if current else "", "reason": ""}
+    form = RuleOverrideForm(request.POST or None, initial=initial)
+    clear_form = RuleOverrideClearForm()
+    if request.method == "POST":
+        if request.POST.get("clear"):
+            clear_form = RuleOverrideClearForm(request.POST)
+            form = RuleOverrideForm(initial=initial)
+            if clear_form.is_valid():
+                try:
+                    services.rule_override_clear(actor=request.user, ruleset_code=rs.code, rule_code=r.code,
+                                                 reason=clear_form.cleaned_data["reason"])
+                except (InvalidInput, InvalidState) as exc:
+                    _form_errors(clear_form, exc)
+                else:
+                    messages.success(request, _("Đã trở về tham số của bộ quy tắc."))
+                    return redirect("awards:rules")
+        elif form.is_valid():
+            try:
+                services.rule_override_set(actor=request.user, ruleset_code=rs.code, rule_code=r.code,
+                                           **form.cleaned_data)
+            except (InvalidInput, InvalidState) as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Đã lưu thiết lập quy tắc."))
+                return redirect("awards:rules")
+    history = paginate(audit_entries_for_object(obj=current) if current else [], page=request.GET.get("hpage"),
+                       per_page=20)
+    errors = form.errors or clear_form.errors
+    return render(request, "awards/rule_override.html", {
+        "ruleset": rs, "rule": r, "current": current, "form": form, "clear_form": clear_form, "history": history,
+        "file_params": json.dumps(r.params, ensure_ascii=False)}, status=422 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def households(request):
+    units = _editable_units(request.user)
+    if request.method == "POST" and not units:
+        raise NotFound()
+    form = HouseholdForm(request.POST or None, units=units) if units else None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.household_create(actor=request.user, head_name=d["head_name"], address=d["address"],
+                                      unit_id=d["unit"], note=d["note"])
+        except InvalidInput as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm hộ gia đình."))
+            return redirect("awards:households")
+    page = paginate(selectors.households_for(user=request.user).order_by("head_name", "pk"),
+                    page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
+    return render(request, "awards/households.html", {"form": form, "page": page},
+                  status=422 if form is not None and form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def decisions(request):
+    """One decision (number, date, signer) applied to several nominations at "submitted to the PM"."""
+    from thidua.awards.models import AwardDecision, NominationState
+
+    if not request.user.has_perm("awards.process_nomination"):
+        raise NotFound()
+    pending = selectors.nominations_for(user=request.user).filter(state=NominationState.SUBMITTED_PM).order_by(
+        "year", "award_type__sort_order", "pk")
+    pending_page = paginate(pending, page=request.GET.get("npage"), per_page=100)
+    selectors.nominations_page_rows(pending_page.object_list)
+    form = DecisionForm(request.POST or None, nominations=pending_page.object_list)
+    if request.method == "POST":
+        # Nominations no longer pending (decided meanwhile) are offered so that the service says why.
+        posted = [int(x) for x in request.POST.getlist("nominations") if x.isdigit()]
+        extra = list(selectors.nominations_for(user=request.user).filter(pk__in=posted))
+        selectors.nominations_page_rows(extra)
+        form = DecisionForm(request.POST, nominations=list(pending_page.object_list) + extra)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                decision = services.decision_apply(actor=request.user, nomination_ids=d["nominations"],
+                                                   decision_number=d["decision_number"],
+                                                   decision_date=d["decision_date"], signer=d["signer"], note=d["note"])
+            except (InvalidInput, InvalidState, Conflict) as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Đã ghi nhận Quyết định %(n)s cho %(k)d hồ sơ.")
+                                 % {"n": decision.number, "k": len(d["nominations"])})
+                return redirect("awards:decisions")
+    from django.db.models import Count
+
+    recent = paginate(AwardDecision.objects.annotate(count=Count("nominations")).order_by("-decision_date", "-pk"),
+                      page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
+    return render(request, "awards/decisions.html", {"form": form, "pending": pending_page, "recent": recent},
+                  status=422 if form.errors else 200)

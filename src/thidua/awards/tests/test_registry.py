@@ -113,7 +113,8 @@ def test_only_unconfirmed_rules_can_be_configured(user_named):
         services.rule_override_set(actor=user_named("hanoi.canbo"), ruleset_code="law2022-nd152",
                                    rule_code="cluster_pm_certificate_quota", params={"max_count": 3}, legal_basis="x")
     services.rule_override_set(actor=tw, ruleset_code="law2022-nd152", rule_code="cluster_pm_certificate_quota",
-                               params={"max_count": 3}, legal_basis="Văn bản hướng dẫn của Ban (thử)")
+                               params={"max_count": 3}, legal_basis="Văn bản hướng dẫn của Ban (thử)",
+                               reason="Thống nhất tại hội nghị (thử)")
     assert RuleOverride.objects.count() == 1
     rule = ruleset_for_year(2025).rule("cluster_pm_certificate_quota")
     assert rule.get("max_count") == 3 and rule.overridden and rule.status == "UNCONFIRMED"
