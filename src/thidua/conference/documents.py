@@ -1,9 +1,20 @@
 """The conference's official documents (NĐ 30/2020 layout through the document engine):
-Biên bản kiểm phiếu (one per ballot) and Biên bản hội nghị (the minutes of the conference)."""
+Biên bản kiểm phiếu (one per ballot) and Biên bản hội nghị (the minutes of the conference).
+
+Numbering (“Số: 01/BB-CTĐ”): both are minutes (Biên bản, code BB) issued by the cluster (CTĐ), so they
+share one sequence per cluster and calendar year of the document's date, starting at 01 (NĐ 30/2020: a
+document's number is its order among those the issuer registers in the year). The number is taken when
+the document is registered (`_register_number`, under a lock on the cluster row so that two issues
+cannot take the same number). Re-issuing the record of the same ballot or the minutes of the same
+conference (a corrected regeneration) keeps the number already given to it.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+from datetime import date
+
+from django.db import models, transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from thidua.conference.models import Ballot, BallotKind, BallotState, Conference, PassBasis, VoterBasis
@@ -14,7 +25,28 @@ from thidua.documents.formats import vn_date
 from thidua.documents.models import IssuedDocument
 from thidua.documents.services import document_issue
 from thidua.documents.spec import BulletList, Heading, OfficialDocument, Paragraph, SignatureBlock, Table
+from thidua.organisations.models import Cluster
 from thidua.organisations.selectors import annotate_as_of
+
+MINUTES_TYPE = "bien_ban"
+ISSUER_CODE = "CTĐ"
+
+
+def _register_number(*, cluster_id: int, obj: models.Model, issued_on: date) -> int:
+    """The register number of a Biên bản of the cluster: the one already given to this object, else the next
+    of the cluster's Biên bản dated in the same calendar year. Call inside the issuing transaction."""
+    from thidua.core.audit import object_ref
+
+    Cluster.objects.select_for_update().filter(pk=cluster_id).first()  # serialises numbering per cluster
+    object_type, object_id = object_ref(obj)
+    mine = IssuedDocument.objects.filter(type_key=MINUTES_TYPE, object_type=object_type, object_id=object_id,
+                                         number__isnull=False, issued_on__year=issued_on.year)
+    prev = mine.order_by("-created_at", "-id").values_list("number", flat=True).first()
+    if prev is not None:
+        return prev
+    top = IssuedDocument.objects.filter(type_key=MINUTES_TYPE, cluster_year__cluster_id=cluster_id,
+                                        issued_on__year=issued_on.year).aggregate(n=Max("number"))["n"]
+    return (top or 0) + 1
 
 
 def _issuer(conf: Conference) -> tuple[str, str]:
@@ -51,7 +83,7 @@ def _result_lines(ballot: Ballot, result: dict) -> list[str]:
             f"{result['basis_count']} phiếu)" for i in result["winners"]]
 
 
-def ballot_record_spec(ballot: Ballot, result: dict) -> OfficialDocument:
+def ballot_record_spec(ballot: Ballot, result: dict, number: int | None = None) -> OfficialDocument:
     conf = ballot.conference
     parent, issuer = _issuer(conf)
     f = result["figures"]
@@ -87,21 +119,25 @@ def ballot_record_spec(ballot: Ballot, result: dict) -> OfficialDocument:
     signatures = [SignatureBlock(authority="", title="THÀNH VIÊN BAN KIỂM PHIẾU" if i else "TRƯỞNG BAN KIỂM PHIẾU",
                                  name=d.full_name) for i, d in enumerate(committee)] or [
         SignatureBlock(authority="", title="BAN KIỂM PHIẾU", name="")]
-    return OfficialDocument(issuer_parent=parent, issuer=issuer, type_key="bien_ban", number=None, issuer_code="CTĐ",
-                            place=conf.place, date=conf.held_on, title="BIÊN BẢN KIỂM PHIẾU",
+    return OfficialDocument(issuer_parent=parent, issuer=issuer, type_key=MINUTES_TYPE, number=number,
+                            issuer_code=ISSUER_CODE, place=conf.place, date=conf.held_on, title="BIÊN BẢN KIỂM PHIẾU",
                             subtitle=ballot.title, blocks=blocks, signatures=signatures,
-                            signature_columns=min(max(len(signatures), 1), 3), show_number=False)
+                            signature_columns=min(max(len(signatures), 1), 3), show_number=number is not None)
 
 
+@transaction.atomic
 def ballot_record_issue(*, actor, ballot: Ballot, result: dict | None = None, with_pdf: bool = True) -> IssuedDocument:
-    """Issue the Biên bản kiểm phiếu of a counted ballot (called by the confirming service, or on demand)."""
+    """Issue the Biên bản kiểm phiếu of a counted ballot with its register number (called by the confirming
+    service, or on demand)."""
     require_perm(actor, "conference.manage_conference", ballot.conference.cluster_year)
     result = result or ballot_result(ballot=ballot)
-    return document_issue(actor=actor, spec=ballot_record_spec(ballot, result), obj=ballot,
+    number = _register_number(cluster_id=ballot.conference.cluster_year.cluster_id, obj=ballot,
+                              issued_on=ballot.conference.held_on)
+    return document_issue(actor=actor, spec=ballot_record_spec(ballot, result, number), obj=ballot,
                           cluster_year=ballot.conference.cluster_year, with_pdf=with_pdf)
 
 
-def conference_minutes_spec(conf: Conference) -> OfficialDocument:
+def conference_minutes_spec(conf: Conference, number: int | None = None) -> OfficialDocument:
     parent, issuer = _issuer(conf)
     cy = conf.cluster_year
     rows = attendance(conference=conf)
@@ -146,12 +182,13 @@ def conference_minutes_spec(conf: Conference) -> OfficialDocument:
         blocks.append(Paragraph(f"Ghi chú: {conf.notes}", italic=True))
     blocks.append(Paragraph("Hội nghị kết thúc vào cùng ngày. Biên bản đã được thông qua tại hội nghị."))
     return OfficialDocument(
-        issuer_parent=parent, issuer=issuer, type_key="bien_ban", number=None, issuer_code="CTĐ", place=conf.place,
+        issuer_parent=parent, issuer=issuer, type_key=MINUTES_TYPE, number=number, issuer_code=ISSUER_CODE,
+        place=conf.place,
         date=conf.held_on, title="BIÊN BẢN", subtitle=f"Hội nghị tổng kết công tác thi đua, khen thưởng năm {cy.year}",
         blocks=blocks,
         signatures=[SignatureBlock(authority="", title="THƯ KÝ HỘI NGHỊ", name=conf.secretary),
                     SignatureBlock(authority="", title="CHỦ TRÌ HỘI NGHỊ", name=conf.chair)],
-        signature_columns=2, show_number=False)
+        signature_columns=2, show_number=number is not None)
 
 
 @transaction.atomic
@@ -164,5 +201,6 @@ def conference_minutes_issue(*, actor, conference_id: int, with_pdf: bool = True
     if not conf.ballots.filter(state__in=[BallotState.COUNTED, BallotState.CONFIRMED]).exists() and \
             not conf.agenda.exists():
         raise InvalidState(message=_("Hội nghị chưa có nội dung hay kết quả nào để lập biên bản."))
-    return document_issue(actor=actor, spec=conference_minutes_spec(conf), obj=conf, cluster_year=conf.cluster_year,
-                          with_pdf=with_pdf)
+    number = _register_number(cluster_id=conf.cluster_year.cluster_id, obj=conf, issued_on=conf.held_on)
+    return document_issue(actor=actor, spec=conference_minutes_spec(conf, number), obj=conf,
+                          cluster_year=conf.cluster_year, with_pdf=with_pdf)

@@ -83,3 +83,47 @@ def test_demo_minutes_reopen():
     assert "Cần Thơ, ngày 24 tháng 3 năm 2015" in text
     assert "Thành phố Cần Thơ được suy tôn, đề nghị (5/5 phiếu)" in text
     assert "Thành phố Hà Nội trúng cử (5/5 phiếu)" in text
+
+
+def test_minutes_and_vote_count_records_are_numbered_in_the_register():
+    from datetime import date
+
+    from thidua.documents.models import IssuedDocument
+
+    conf = make_conference()
+    b = counted_paper_ballot(conf)
+    record = services.ballot_confirm(actor=user("hcm.canbo"), ballot_id=b.pk, with_pdf=False).minutes_document
+    minutes = conference_minutes_issue(actor=user("hcm.canbo"), conference_id=conf.pk, with_pdf=False)
+    # One sequence for the cluster's Biên bản in the calendar year of the conference (2022 here).
+    assert (record.number, record.symbol) == (1, "Số: 01/BB-CTĐ")
+    assert (minutes.number, minutes.symbol) == (2, "Số: 02/BB-CTĐ")
+    assert "Số: 01/BB-CTĐ" in text_of(record.docx_path) and "Số: 02/BB-CTĐ" in text_of(minutes.docx_path)
+    # Re-issuing the minutes of the same conference keeps its number; the register keeps both versions.
+    again = conference_minutes_issue(actor=SYSTEM, conference_id=conf.pk, with_pdf=False)
+    assert again.pk != minutes.pk and again.number == 2
+    # Another year's conference of the cluster starts again at 01 (conferences of 2014 and 2020 in the demo
+    # were held in 2015 and 2021).
+    other = make_conference(2025)
+    assert other.held_on == date(2026, 3, 20)
+    assert conference_minutes_issue(actor=SYSTEM, conference_id=other.pk, with_pdf=False).number == 1
+    assert IssuedDocument.objects.filter(type_key="bien_ban", cluster_year__cluster__code="TPTW",
+                                         issued_on__year=2022).count() == 3
+
+
+def test_conference_page_lists_documents_with_their_number(client_as):
+    conf = make_conference()
+    counted_paper_ballot(conf)
+    conference_minutes_issue(actor=SYSTEM, conference_id=conf.pk, with_pdf=False)
+    page = client_as("hanoi.lanhdao").get("/conference/TPTW/2021/").content.decode()
+    assert "Số: 01/BB-CTĐ · BIÊN BẢN" in page
+
+
+def test_demo_documents_carry_register_numbers():
+    from thidua.documents.models import IssuedDocument
+
+    conf = Conference.objects.get(cluster_year__cluster__code="TPTW", cluster_year__year=2014)
+    docs = list(IssuedDocument.objects.filter(type_key="bien_ban", cluster_year=conf.cluster_year, issued_on__year=2015)
+                .order_by("number"))
+    assert [d.number for d in docs] == list(range(1, len(docs) + 1)) and len(docs) >= 2
+    minutes = IssuedDocument.objects.get(object_type="conference.conference", object_id=str(conf.pk))
+    assert f"Số: {minutes.number:02d}/BB-CTĐ" in text_of(minutes.docx_path)
