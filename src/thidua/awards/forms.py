@@ -109,18 +109,20 @@ class BlockerForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"))
     unit = forms.TypedChoiceField(label=_("Tập thể"), coerce=int, required=False, empty_value=None)
     person = forms.TypedChoiceField(label=_("Cá nhân"), coerce=int, required=False, empty_value=None)
+    household = forms.TypedChoiceField(label=_("Hộ gia đình"), coerce=int, required=False, empty_value=None)
     starts_on = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Đến ngày (để trống nếu chưa kết thúc)"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(label=_("Văn bản, căn cứ"), max_length=255, required=False)
 
-    def __init__(self, *args, units=(), persons=(), **kwargs):
+    def __init__(self, *args, units=(), persons=(), households=(), **kwargs):
         from thidua.awards.models import BlockerKind
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = BlockerKind.choices
         self.fields["unit"].choices = [("", "—")] + [(u.pk, u.as_of_name or u.code) for u in units]
         self.fields["person"].choices = [("", "—")] + [(p.pk, p.full_name) for p in persons]
+        self.fields["household"].choices = [("", "—")] + [(h.pk, str(h)) for h in households]
 
 
 class PersonForm(forms.Form):

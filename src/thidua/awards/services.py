@@ -382,23 +382,31 @@ def duty_rating_set(*, actor, person_id: int, year: int, rating: int) -> DutyRat
 
 @transaction.atomic
 def blocker_record(*, actor, kind: str, starts_on: date, unit_id: int | None = None, person_id: int | None = None,
-                   ends_on: date | None = None, reference: str = "", note: str = "") -> BlockerRecord:
+                   ends_on: date | None = None, reference: str = "", note: str = "",
+                   household_id: int | None = None) -> BlockerRecord:
     """Record discipline, an investigation, inspection, audit, complaint or press report (NĐ 152/2025)."""
+    from thidua.awards.models import Household
+
     require_perm(actor, "awards.record_blocker")
     if kind not in BlockerKind.values:
         raise invalid(_("Loại không hợp lệ."), field="kind")
-    if bool(unit_id) == bool(person_id):
+    if sum(bool(x) for x in (unit_id, person_id, household_id)) != 1:
         raise invalid(_("Chọn một tập thể hoặc một cá nhân."), field="unit")
     if unit_id:
         _unit(unit_id)
+    elif household_id:
+        if not Household.objects.filter(pk=household_id).exists():
+            raise NotFound()
     elif not Person.objects.filter(pk=person_id).exists():
         raise NotFound()
     if ends_on is not None and ends_on < starts_on:
         raise invalid(_("Ngày kết thúc không được trước ngày bắt đầu."), field="ends_on")
-    b = BlockerRecord.objects.create(kind=kind, unit_id=unit_id, person_id=person_id, starts_on=starts_on,
-                                     ends_on=ends_on, reference=reference.strip(), note=note.strip())
+    b = BlockerRecord.objects.create(kind=kind, unit_id=unit_id, person_id=person_id, household_id=household_id,
+                                     starts_on=starts_on, ends_on=ends_on, reference=reference.strip(),
+                                     note=note.strip())
     audit_record(action="awards.blocker.recorded", actor=actor, obj=b,
-                 payload={"kind": kind, "unit": unit_id, "person": person_id, "starts_on": starts_on,
+                 payload={"kind": kind, "unit": unit_id, "person": person_id, "household": household_id,
+                          "starts_on": starts_on,
                           "ends_on": ends_on, "reference": reference})
     return b
 

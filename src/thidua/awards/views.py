@@ -333,18 +333,20 @@ def blockers(request):
     if not request.user.has_perm("awards.record_blocker"):
         raise NotFound()
     form = BlockerForm(request.POST or None, units=_visible_units(request.user),
-                       persons=list(selectors.persons_for(user=request.user).order_by("full_name")[:500]))
+                       persons=list(selectors.persons_for(user=request.user).order_by("full_name")[:500]),
+                       households=list(selectors.households_for(user=request.user).order_by("head_name")[:500]))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.blocker_record(actor=request.user, kind=d["kind"], unit_id=d["unit"], person_id=d["person"],
-                                    starts_on=d["starts_on"], ends_on=d["ends_on"], reference=d["reference"])
+                                    household_id=d["household"], starts_on=d["starts_on"], ends_on=d["ends_on"],
+                                    reference=d["reference"])
         except InvalidInput as exc:
             apply_domain_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận."))
             return redirect("awards:blockers")
-    qs = BlockerRecord.objects.select_related("unit", "person").order_by("-starts_on", "-pk")
+    qs = BlockerRecord.objects.select_related("unit", "person", "household").order_by("-starts_on", "-pk")
     page = paginate(qs, page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
     return render(request, "awards/blockers.html", {"form": form, "page": page})
 
