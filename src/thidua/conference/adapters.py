@@ -105,3 +105,48 @@ def next_year_leadership(*, cluster_year, head_id: int | None = None, deputy_id:
     deputy_sel = ("elected" if deputy_id is not None else nxt.deputy_selection) if new_deputy else ""
     cluster_year_set_leadership(actor=SYSTEM, cluster_year_id=nxt.pk, head_id=new_head, head_selection=head_sel,
                                 deputy_id=new_deputy, deputy_selection=deputy_sel, reason=reason)
+
+
+@dataclass(frozen=True)
+class CovenantState:
+    """Next year's covenant as the covenant app sees it (the conference only reads it)."""
+
+    year: int
+    cluster_year_id: int | None
+    cycle_state: str  # YearCycle.state, "" when the cycle was never started or the year does not exist
+    cycle_label: str
+    document_symbol: str  # the covenant document being signed ("" when none issued yet)
+    document_sha256: str
+    members: int
+    signed: int
+    unsigned_unit_ids: tuple[int, ...]
+
+    @property
+    def exists(self) -> bool:
+        return self.cluster_year_id is not None
+
+    @property
+    def fully_signed(self) -> bool:
+        return self.exists and bool(self.document_sha256) and self.members > 0 and self.signed == self.members
+
+
+def next_covenant_state(*, cluster_year, next_cluster_year) -> CovenantState:
+    """Signing state of the covenant of the year after `cluster_year` (read from covenant.selectors and
+    covenant.services; the caller has already scoped `next_cluster_year`, None when it does not exist)."""
+    year = cluster_year.year + 1
+    if next_cluster_year is None:
+        return CovenantState(year=year, cluster_year_id=None, cycle_state="", cycle_label="", document_symbol="",
+                             document_sha256="", members=0, signed=0, unsigned_unit_ids=())
+    from thidua.conference.selectors import member_unit_ids
+    from thidua.covenant.selectors import cycle_get
+    from thidua.covenant.services import current_covenant_document, unsigned_members
+
+    cycle = cycle_get(cluster_year=next_cluster_year)
+    doc = current_covenant_document(next_cluster_year)
+    members = member_unit_ids(next_cluster_year)
+    unsigned = unsigned_members(next_cluster_year) if doc is not None else list(members)
+    return CovenantState(
+        year=year, cluster_year_id=next_cluster_year.pk, cycle_state=cycle.state if cycle else "",
+        cycle_label=str(cycle.get_state_display()) if cycle else "", document_symbol=doc.symbol if doc else "",
+        document_sha256=doc.docx_sha256 if doc else "", members=len(members),
+        signed=len(members) - len(unsigned), unsigned_unit_ids=tuple(unsigned))

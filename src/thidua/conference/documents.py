@@ -137,6 +137,34 @@ def ballot_record_issue(*, actor, ballot: Ballot, result: dict | None = None, wi
                           cluster_year=ballot.conference.cluster_year, with_pdf=with_pdf)
 
 
+def _covenant_blocks(conf: Conference) -> list:
+    """Signing of next year's covenant at the conference, as the covenant app records it (the real
+    signatures on the covenant document, not a flag). Written when the conference plans the signing
+    (`signs_next_covenant`) or when signatures exist."""
+    from thidua.conference import adapters
+    from thidua.conference.selectors import unit_names
+    from thidua.organisations.models import ClusterYear
+
+    cy = conf.cluster_year
+    nxt = ClusterYear.objects.filter(cluster_id=cy.cluster_id, year=cy.year + 1).first()
+    state = adapters.next_covenant_state(cluster_year=cy, next_cluster_year=nxt)
+    if not conf.signs_next_covenant and not state.signed:
+        return []
+    blocks: list = [Heading(f"IV. KÝ KẾT GIAO ƯỚC THI ĐUA NĂM {state.year}", 1)]
+    if not state.exists:
+        blocks.append(Paragraph(f"Chưa có kỳ thi đua năm {state.year} của cụm; giao ước chưa được ký."))
+    elif not state.document_sha256:
+        blocks.append(Paragraph(f"Chưa lập văn bản giao ước thi đua năm {state.year} để ký."))
+    elif state.fully_signed:
+        blocks.append(Paragraph(f"Lãnh đạo {state.signed}/{state.members} đơn vị thành viên đã ký Giao ước thi đua "
+                                f"năm {state.year} (văn bản có SHA-256 {state.document_sha256[:16]}…)."))
+    else:
+        missing = ", ".join(unit_names(state.unsigned_unit_ids, state.year))
+        blocks.append(Paragraph(f"Đã ký Giao ước thi đua năm {state.year}: {state.signed}/{state.members} đơn vị "
+                                f"thành viên; chưa ký: {missing}."))
+    return blocks
+
+
 def conference_minutes_spec(conf: Conference, number: int | None = None) -> OfficialDocument:
     parent, issuer = _issuer(conf)
     cy = conf.cluster_year
@@ -178,6 +206,7 @@ def conference_minutes_spec(conf: Conference, number: int | None = None) -> Offi
         blocks.append(BulletList(_result_lines(ballot, result)))
     if n == 0:
         blocks.append(Paragraph("Chưa có kết quả bỏ phiếu."))
+    blocks += _covenant_blocks(conf)
     if conf.notes:
         blocks.append(Paragraph(f"Ghi chú: {conf.notes}", italic=True))
     blocks.append(Paragraph("Hội nghị kết thúc vào cùng ngày. Biên bản đã được thông qua tại hội nghị."))

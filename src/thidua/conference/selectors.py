@@ -119,6 +119,22 @@ def conferences_for(*, user) -> QuerySet[Conference]:
             .select_related("cluster_year__cluster").order_by("-held_on"))
 
 
+def next_covenant(*, user, conference: Conference):
+    """Next year's covenant and its signing state (the conference and the signing happen together in
+    practice), read from the covenant app; the next cluster-year is looked up within the caller's scope."""
+    from thidua.conference import adapters
+
+    cy = conference.cluster_year
+    nxt = cluster_years_for(user=user, cluster=cy.cluster).filter(year=cy.year + 1).first()
+    return adapters.next_covenant_state(cluster_year=cy, next_cluster_year=nxt)
+
+
+def unit_names(unit_ids, year: int) -> list[str]:
+    """Names of units as of the end of a year, in the order given."""
+    units = {u.pk: u for u in annotate_as_of(Unit.objects.filter(pk__in=list(unit_ids)), year_end(year))}
+    return [units[i].as_of_name or units[i].code for i in unit_ids if i in units]
+
+
 def ballots_of(*, conference: Conference) -> list[Ballot]:
     return list(_ballots_qs().filter(conference=conference))
 

@@ -77,7 +77,10 @@ def conference_detail(request, code: str, year: int):
     ballots = selectors.ballots_of(conference=conf)
     me = selectors.my_delegate(user=request.user, conference=conf)
     history = paginate(audit_entries_for_object(obj=conf), page=request.GET.get("hpage"), per_page=20)
+    covenant = selectors.next_covenant(user=request.user, conference=conf)
     return render(request, "conference/detail.html", {
+        "covenant": covenant, "covenant_unsigned": selectors.unit_names(covenant.unsigned_unit_ids, covenant.year)
+        if covenant.document_sha256 else [],
         "cy": cy, "conf": conf, "manage": manage, "attendance": selectors.attendance(conference=conf),
         "present": present, "total": total, "quorum_met": met, "ballots": ballots, "me": me,
         "delegate_form": DelegateForm(members=members) if manage else None,
