@@ -83,6 +83,7 @@ def conference_detail(request, code: str, year: int):
         if covenant.document_sha256 else [],
         "cy": cy, "conf": conf, "manage": manage, "attendance": selectors.attendance(conference=conf),
         "present": present, "total": total, "quorum_met": met, "ballots": ballots, "me": me,
+        "voting_open": any(b.state == BallotState.OPEN for b in ballots),
         "delegate_form": DelegateForm(members=members) if manage else None,
         "ballot_form": BallotForm() if manage else None,
         "documents": documents_for_object(user=request.user, obj=conf), "history": history,

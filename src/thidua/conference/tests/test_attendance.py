@@ -58,9 +58,13 @@ def test_check_in_is_frozen_while_a_ballot_is_open_and_late_delegates_vote_from_
 def test_check_in_page_shows_the_freeze_message(client_as):
     conf = make_conference(present=("01", "79", "92", "48"), committee=False)
     b = services.ballot_create(actor=SYSTEM, conference_id=conf.pk, kind=BallotKind.ELECT_HEAD)
+    c = client_as("hcm.canbo")
+    before = c.get("/conference/TPTW/2021/").content.decode()
+    assert "/checkin/" in before and "điểm danh tạm khóa" not in before
     services.ballot_open(actor=SYSTEM, ballot_id=b.pk)
     late = conf.test_delegates["31"]
-    c = client_as("hcm.canbo")
+    page = c.get("/conference/TPTW/2021/").content.decode()
+    assert "điểm danh tạm khóa" in page and "'checkin'" not in page and "/checkin/" not in page
     r = c.post(f"/conference/c/{conf.pk}/checkin/", {"delegate": late.pk, "present": "1"}, follow=True)
     assert "số có mặt đã được chốt" in r.content.decode()
     late.refresh_from_db()
