@@ -76,6 +76,16 @@ def test_200_concurrent_casts_one_ballot_per_voter_and_nothing_lost(transactiona
     # While open the box holds only sealed ballots, one per voter.
     assert SealedBallot.objects.filter(ballot=b).count() == N_VOTERS and not CastBallot.objects.filter(ballot=b)
     assert VoterRecord.objects.filter(ballot=b).count() == N_VOTERS
+    # Each register row still shares its transaction id with one sealed row (that is what the database
+    # reveals), but the sealed rows hold no receipt and no choice in clear.
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM conference_voterrecord v JOIN conference_sealedballot s "
+                    "ON s.xmin = v.xmin WHERE v.ballot_id = %s AND s.ballot_id = %s", [b.pk, b.pk])
+        assert cur.fetchone()[0] == N_VOTERS
+        cur.execute("SELECT receipt_tag, encode(sealed, 'escape') FROM conference_sealedballot WHERE ballot_id = %s",
+                    [b.pk])
+        dump = "\n".join(f"{t}\n{c}" for t, c in cur.fetchall())
+    assert not any(r[2] in dump for r in ok) and '"c":' not in dump
 
     services.ballot_close(actor=SYSTEM, ballot_id=b.pk)
     assert sorted(CastBallot.objects.filter(ballot=b).values_list("receipt", flat=True)) == sorted(r[2] for r in ok)
