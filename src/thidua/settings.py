@@ -73,6 +73,9 @@ if not SECRET_KEY:
             "Thiếu biến môi trường SECRET_KEY (xem docs/operations.md; `make demo` tự tạo một khóa cục bộ)."
         )
 
+# Former secrets still accepted (sessions, signed values, ballot boxes sealed before a rotation).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -38,6 +38,13 @@ def test_production_settings_require_a_secret_and_harden_cookies():
     assert ok.stdout.strip() == "(True, True, True, 'django.contrib.auth.hashers.Argon2PasswordHasher')"
 
 
+def test_former_secrets_come_from_the_environment():
+    got = _settings_in_subprocess({"SECRET_KEY": "k" * 50, "SECRET_KEY_FALLBACKS": "old-1, old-2"},
+                                  "s.SECRET_KEY_FALLBACKS")
+    assert got.returncode == 0, got.stderr
+    assert got.stdout.strip() == "['old-1', 'old-2']"
+
+
 def test_no_secret_in_the_repository():
     root = settings.BASE_DIR.parent.parent
     tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True).stdout.split()
