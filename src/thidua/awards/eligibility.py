@@ -193,27 +193,32 @@ def chain_batch_sql(rs: RuleSet, *, facts_sql: str, disc_sql: str, year: int, ve
         pack, slot = where[name]
         return f"((g.k{pack} >> {slot * lookback}) & {full})"
 
-    outer = []
+    # Two levels above the grouping: the middle one computes each rule's run mask once per person (the run of
+    # consecutive counted years ending at Y: the lowest bits of okd up to its first zero) and the title mask;
+    # the outer one counts bits. The middle level is fenced (OFFSET 0 on PostgreSQL) so the planner does not
+    # inline the run expression into every output column that reads it.
+    middle, outer = [], []
     for i, (rule, ok_m, tm_m, p_a, c_a) in enumerate(plan):
         okd = f"({mask_ref(ok_m)} & {keep})"
-        run = f"((({okd} + 1) & ~{okd}) - 1)"
-        streak = _popcount(run, lookback, vendor)
-        titles = _popcount(f"{run} & {mask_ref(tm_m)}", lookback, vendor)
-        p_ref = f"g.{p_a}" if p_a else "NULL"
-        c_ref = f"g.{c_a}" if c_a else "NULL"
+        middle += [f"((({okd} + 1) & ~{okd}) - 1) AS r{i}", f"{mask_ref(tm_m)} AS tm{i}",
+                   f"{f'g.{p_a}' if p_a else 'NULL'} AS p{i}", f"{f'g.{c_a}' if c_a else 'NULL'} AS c{i}"]
+        streak = _popcount(f"h.r{i}", lookback, vendor)
+        titles = _popcount(f"h.r{i} & h.tm{i}", lookback, vendor)
         if rule.kind == "individual_chain":
-            cond = (f"{p_ref} IS NOT NULL AND ({c_ref} IS NULL OR {c_ref} < {p_ref}) AND {streak} >= "
+            cond = (f"h.p{i} IS NOT NULL AND (h.c{i} IS NULL OR h.c{i} < h.p{i}) AND {streak} >= "
                     f"{int(rule.get('streak_years'))} AND {titles} >= {int(rule.get('title_count'))}")
         else:
             cond = f"{streak} >= {int(rule.get('years'))}"
         outer += [f"CASE WHEN {cond} THEN 1 ELSE 0 END AS e{i}", f"{streak} AS s{i}", f"{titles} AS t{i}",
-                  f"{p_ref} AS p{i}", f"{c_ref} AS c{i}"]
+                  f"h.p{i} AS p{i}", f"h.c{i} AS c{i}"]
     inner = ", ".join([f"{expr} AS k{j}" for j, expr in enumerate(packs)]
                       + [f"{expr} AS {alias}" for expr, alias in aggregates.items()])
+    fence = " OFFSET 0" if vendor == "postgresql" else " LIMIT -1 OFFSET 0"
     return (
-        f"SELECT g.person_id, {', '.join(outer)} FROM ("
+        f"SELECT h.person_id, {', '.join(outer)} FROM ("
+        f"SELECT g.person_id AS person_id, {', '.join(middle)} FROM ("
         f"SELECT f.person_id AS person_id, {inner} FROM ({facts_sql}) f WHERE f.year <= {year} GROUP BY f.person_id"
-        f") g LEFT JOIN ({disc_sql}) d ON d.person_id = g.person_id"
+        f") g LEFT JOIN ({disc_sql}) d ON d.person_id = g.person_id{fence}) h"
     )
 
 
