@@ -166,6 +166,17 @@ def overlap_rule(rs: RuleSet, award: AwardType):
     return None
 
 
+def overlaps_of(nomination: Nomination) -> list[dict]:
+    """overlapping_nominations for a saved nomination (none for a year no rule set covers)."""
+    try:
+        rs = ruleset_for_year(nomination.year)
+    except LookupError:
+        return []
+    return overlapping_nominations(rs, award=nomination.award_type, year=nomination.year,
+                                   unit_id=nomination.nominee_unit_id, person_id=nomination.nominee_person_id,
+                                   household_id=nomination.nominee_household_id, exclude_nomination_id=nomination.pk)
+
+
 def overlapping_nominations(rs: RuleSet, *, award: AwardType, year: int, unit_id=None, person_id=None,
                             household_id=None, exclude_nomination_id: int | None = None) -> list[dict]:
     """Other live nominations of the same nominee, same achievement year, for a DIFFERENT award of a kind the
@@ -456,7 +467,15 @@ def eligibility_check(*, award_code: str, year: int, unit_id: int | None = None,
     silently skipped: the verdict says they do not apply to this kind of nominee.
     """
     award = award_type_get(code=award_code)
-    rs = ruleset_for_year(year)
+    try:
+        rs = ruleset_for_year(year)
+    except LookupError:
+        v = elig.Verdict(award_code=award.code, award_name=award.name, year=year, ruleset_code="", ruleset_title="",
+                         eligible=False, applicable=False)
+        v.reasons.append(elig.Reason(False, _("Chưa có bộ quy tắc nào áp dụng cho năm %(y)d.") % {"y": year},
+                                     award.legal_basis, "UNCONFIRMED", "no_ruleset"))
+        v.missing.append(_("cần bổ sung bộ quy tắc của thời kỳ này"))
+        return v
     on = on or date.today()
     v = elig.Verdict(award_code=award.code, award_name=award.name, year=year, ruleset_code=rs.code,
                      ruleset_title=rs.title, eligible=True)

@@ -591,9 +591,7 @@ def _flag_duplicates(n: Nomination, actor) -> None:
         Nomination.objects.filter(pk__in=[*dups, n.pk]).update(duplicate_flag=True)
         n.duplicate_flag = True
         audit_record(action="awards.nomination.duplicate_flagged", actor=actor, obj=n, payload={"others": dups})
-    overlaps = selectors.overlapping_nominations(
-        ruleset_for_year(n.year), award=n.award_type, year=n.year, unit_id=n.nominee_unit_id,
-        person_id=n.nominee_person_id, household_id=n.nominee_household_id, exclude_nomination_id=n.pk)
+    overlaps = selectors.overlaps_of(n)
     if overlaps:
         others = [o["id"] for o in overlaps]
         rule = overlaps[0]["rule"]

@@ -32,7 +32,7 @@ from thidua.awards.forms import (
     UploadForm,
 )
 from thidua.awards.models import NominationDocument, RecipientKind
-from thidua.awards.rulesets import load_rulesets, ruleset_for_year
+from thidua.awards.rulesets import load_rulesets
 from thidua.awards.workflow import TRANSITIONS, allowed_actions
 from thidua.core.errors import Conflict, DomainError, InvalidInput, InvalidState, NotFound
 from thidua.core.forms import apply_domain_errors
@@ -140,9 +140,7 @@ def _detail_context(request, n, upload_form=None, transition_form=None):
         "upload_form": upload_form or (UploadForm(requirements=selectors.dossier_requirements(n)) if editable else None),
         "transition_form": transition_form or TransitionForm(),
         "duplicates": list(selectors.duplicates_of(n).select_related("award_type", "proposing_unit")[:20]),
-        "overlaps": selectors.overlapping_nominations(
-            ruleset_for_year(n.year), award=n.award_type, year=n.year, unit_id=n.nominee_unit_id,
-            person_id=n.nominee_person_id, household_id=n.nominee_household_id, exclude_nomination_id=n.pk),
+        "overlaps": selectors.overlaps_of(n),
         "history": paginate(audit_entries_for_object(obj=n), page=request.GET.get("hpage"), per_page=20),
     }
 

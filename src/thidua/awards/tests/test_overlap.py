@@ -107,3 +107,12 @@ def test_the_old_regime_reads_its_own_law():
     v = selectors.eligibility_check(award_code=CERT_PM, year=2014, person_id=p.pk, exclude_nomination_id=n.pk)
     r = next(r for r in v.reasons if r.rule == "one_achievement_two_awards")
     assert v.ruleset_code == "law2003" and "Luật TĐKT 2003 Điều 6" in r.citation
+
+
+def test_a_year_no_rule_set_covers_does_not_crash(client_as):
+    p = _person()
+    n = _propose(p, CERT_PROV, year=2000)
+    assert not n.overlap_flag
+    v = selectors.eligibility_check(award_code=CERT_PROV, year=2000, person_id=p.pk)
+    assert not v.eligible and "Chưa có bộ quy tắc nào áp dụng cho năm 2000." in v.reasons[0].message
+    assert client_as("hanoi.canbo").get(f"/awards/nominations/{n.pk}/").status_code == 200
