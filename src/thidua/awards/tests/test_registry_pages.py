@@ -302,3 +302,33 @@ def test_conflicting_national_id_on_update_is_a_conflict(user_named):
     other = services.person_create(actor=SYSTEM, full_name="E", unit_id=_unit("48").pk, national_id="048090000888")
     with pytest.raises(Conflict):
         services.person_update(actor=user_named("danang.canbo"), person_id=other.pk, national_id=MINH_ID)
+
+
+def test_lists_are_paginated_and_their_queries_do_not_grow(client_as, settings):
+    settings.PAGE_SIZE = 1
+    c = client_as("tw.canbo")
+    assert "Trang 1/3" in c.get("/awards/base-salary/").content.decode()  # three levels in the catalogue data
+    assert "Trang 2/3" in c.get("/awards/base-salary/", {"page": 2}).content.decode()
+    for name in ("Hộ A", "Hộ B"):
+        services.household_create(actor=SYSTEM, head_name=name, address="Xã X", unit_id=_unit("01").pk)
+    assert "Trang 1/2" in c.get("/awards/households/").content.decode()
+    assert "Trang 1/" in c.get("/awards/rules/").content.decode()
+    unit = _unit("48")
+    services.collective_facts_set(actor=SYSTEM, unit_id=unit.pk, year=2020, members=10, members_completed=10,
+                                  members_advanced=8, members_cstd_grassroots=1, tasks_excellent=True)
+    settings.PAGE_SIZE = 25
+    with CaptureQueriesContext(connection) as few:
+        c.get(f"/awards/units/{unit.pk}/facts/")
+    for y in range(2010, 2020):
+        services.collective_facts_set(actor=SYSTEM, unit_id=unit.pk, year=y, members=10, members_completed=10,
+                                      members_advanced=8, members_cstd_grassroots=1, tasks_excellent=True)
+    with CaptureQueriesContext(connection) as many:
+        c.get(f"/awards/units/{unit.pk}/facts/")
+    assert len(many) == len(few)
+
+
+def test_person_list_offers_creation_to_registry_keepers_only(client_as):
+    assert "/awards/persons/new/" in client_as("hanoi.canbo").get("/awards/persons/").content.decode()
+    assert "/awards/persons/new/" not in client_as("tw.lanhdao").get("/awards/persons/").content.decode()
+    body = client_as("danang.canbo").get(f"/awards/persons/{_minh().pk}/").content.decode()
+    assert f"/awards/persons/{_minh().pk}/edit/" in body and f"/awards/persons/{_minh().pk}/ratings/" in body
