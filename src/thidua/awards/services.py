@@ -133,6 +133,12 @@ def base_salary_set(*, actor, valid_from: date, amount_vnd: int, legal_basis: st
 
 
 OVERRIDE_ACTIONS = ("flag", "refuse")
+# What a rule is about (which award, which organisers) is part of its identity, not a setting.
+FIXED_PARAMS = ("award", "organiser")
+
+
+def overridable_params(rule) -> dict:
+    return {k: v for k, v in rule.params.items() if k not in FIXED_PARAMS}
 
 
 def _check_override_params(rule, params) -> dict:
@@ -140,7 +146,7 @@ def _check_override_params(rule, params) -> dict:
     codes stays a list of catalogue codes)."""
     if not isinstance(params, dict) or not params:
         raise invalid(_("Cần ít nhất một tham số, ví dụ {\"max_count\": 2}."), field="params")
-    unknown = set(params) - set(rule.params)
+    unknown = set(params) - set(overridable_params(rule))
     if unknown:
         raise invalid(_("Tham số không thuộc quy tắc: %(p)s.") % {"p": ", ".join(sorted(unknown))}, field="params")
     codes = None

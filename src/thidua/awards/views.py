@@ -509,7 +509,7 @@ def rule_override(request, ruleset: str, rule: str):
     if r is None or r.status != "UNCONFIRMED":
         raise NotFound()
     current = RuleOverride.objects.filter(ruleset_code=rs.code, rule_code=r.code).first()
-    initial = {"params": json.dumps(current.params if current else r.params, ensure_ascii=False),
+    initial = {"params": json.dumps(current.params if current else services.overridable_params(r), ensure_ascii=False),
                "legal_basis": current.legal_basis if current else "", "reason": ""}
     form = RuleOverrideForm(request.POST or None, initial=initial)
     clear_form = RuleOverrideClearForm()

@@ -332,3 +332,10 @@ def test_person_list_offers_creation_to_registry_keepers_only(client_as):
     assert "/awards/persons/new/" not in client_as("tw.lanhdao").get("/awards/persons/").content.decode()
     body = client_as("danang.canbo").get(f"/awards/persons/{_minh().pk}/").content.decode()
     assert f"/awards/persons/{_minh().pk}/edit/" in body and f"/awards/persons/{_minh().pk}/ratings/" in body
+
+
+def test_what_a_rule_is_about_is_not_a_setting():
+    with pytest.raises(InvalidInput) as exc:
+        services.rule_override_set(actor=SYSTEM, ruleset_code="law2022-nd152", rule_code="cluster_pm_certificate_quota",
+                                   params={"award": "giay-khen"}, legal_basis="x", reason="y")
+    assert exc.value.details[0].message == "Tham số không thuộc quy tắc: award."
