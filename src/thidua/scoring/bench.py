@@ -146,7 +146,8 @@ def _insert_set_based(cys: list[int], now) -> None:
     ph = ", ".join(["%s"] * len(cys))
     sel = f"SELECT cluster_year_id FROM scoring_scoringconfig WHERE cluster_year_id IN ({ph})"
     with connection.cursor() as cur:
-        # Points in [0.5, 2] on a 0.5 step, spread by scorer, member and criterion.
+        # Points in [0.5, 2] on a 0.5 step, spread by scorer, member and criterion. Inserted in key order
+        # (the indexes grow at their right edge; a real year's scores also sit together on disk).
         cur.execute(f"""
             INSERT INTO scoring_score (cluster_year_id, role, scorer_unit_id, unit_id, criterion_id, points, comment,
                                        entered_at)
@@ -155,7 +156,8 @@ def _insert_set_based(cys: list[int], now) -> None:
             FROM scoring_scorerassignment a
             JOIN scoring_scoringconfig cfg ON cfg.cluster_year_id = a.cluster_year_id
             JOIN covenant_criterion c ON c.criteria_set_id = cfg.criteria_set_id AND c.method IN ('graded', 'pass_fail')
-            WHERE a.cluster_year_id IN ({sel})""", [now, *cys])
+            WHERE a.cluster_year_id IN ({sel})
+            ORDER BY a.cluster_year_id, a.unit_id, c.id, a.scorer_unit_id""", [now, *cys])
         members = f"""
             FROM scoring_scoringconfig cfg
             JOIN organisations_clusteryear y ON y.id = cfg.cluster_year_id

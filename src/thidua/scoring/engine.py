@@ -24,9 +24,12 @@ How a criterion's final score is obtained (documented rule, the same for every c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import connection, transaction
 from django.utils import timezone
 
+from thidua.scoring.adapters import award_ctes
 from thidua.scoring.models import MemberResult, ResultsState
 
 
@@ -60,39 +63,173 @@ def _clamped(raw: str, vendor: str) -> str:
         ELSE {least}({greatest}({raw}, 0), l.max_points) END, 2)"""
 
 
-def _auto_value(vendor: str) -> str:
+def _auto_value(vendor: str, ratio: str = "a.r", occurrences: str = "a.occurrences") -> str:
+    """The computed value of a quantitative / bonus / penalty cell from its ratio (computed once, see `aq`)."""
     least, _greatest = _fn(vendor)
-    # The ratio actual/target (target/actual when lower is better); "* 1.0" avoids SQLite integer division
-    # and stays NUMERIC on PostgreSQL.
-    quant = (f"(CASE WHEN {_RATIO} IS NULL THEN 0 WHEN {_RATIO} >= 1 "
-             f"THEN l.max_points + {least}(l.max_points * ({_RATIO} - 1), l.extra_points_cap) "
-             f"ELSE l.max_points * {_RATIO} END)")
+    quant = (f"(CASE WHEN {ratio} IS NULL THEN 0 WHEN {ratio} >= 1 "
+             f"THEN l.max_points + {least}(l.max_points * ({ratio} - 1), l.extra_points_cap) "
+             f"ELSE l.max_points * {ratio} END)")
     return f"""(CASE l.method WHEN 'quantitative' THEN {quant}
-        ELSE COALESCE(ent.occurrences, 0) * l.points_per_occurrence END)"""
+        ELSE COALESCE({occurrences}, 0) * l.points_per_occurrence END)"""
 
 
-# Points are summed as integer hundredths (exact, and a small aggregate state: the one expensive step is
-# grouping every score row by member and criterion); the mean is taken after grouping.
-_RULE_VALUE = """COALESCE(CASE cfg.rule WHEN 'median' THEN md.cross_median
-    ELSE ag.total_centi * 1.0 / ag.n / 100 END, 0)"""
+# Every score is carried as integer hundredths ("centi") from the aggregation of the score rows to the
+# ranking: exact on both vendors, and cheap (the one expensive step is grouping every score row by member and
+# criterion). A rule's raw value is rounded half up to hundredths in integers — (2·a + n) div (2·n) — before
+# clamping, which equals clamping then ROUND(…, 2) (rounding is monotone and the bounds are hundredths);
+# pass/fail compares the unrounded value exactly (2·sum ≥ max·n).
+_ROLE_OF_RULE = {"panel": "panel", "central": "central", "mean": "cross", "median": "cross"}
 
 
-def _cte(cfg_filter: str, vendor: str) -> str:
+def _centi(expr: str) -> str:
+    """A value with at most 2 decimals (or already ROUNDed to 2) as integer hundredths, on both vendors."""
+    return f"CAST(ROUND(({expr}) * 100) AS INTEGER)"
+
+
+def _score_centi(vendor: str) -> str:
+    return "CAST(s.points * 100 AS INTEGER)" if vendor == "postgresql" else "CAST(ROUND(s.points * 100) AS INTEGER)"
+
+
+def _ag(rules: frozenset[str], vendor: str, ids: str) -> str:
+    """Score rows grouped by (cluster-year, member, criterion), one pass over the score rows of the selected
+    cluster-years: sum and count per role the configured rules need (and, for the median on PostgreSQL, the
+    two middle values: percentile_disc of both orders, whose sum is twice the median)."""
+    roles = sorted({_ROLE_OF_RULE[r] for r in rules}) or ["cross"]
+    centi = _score_centi(vendor)
+    cols = []
+    for role in roles:
+        if vendor == "postgresql":
+            # Exact NUMERIC sum, converted once per group (not once per score row).
+            total = ("SUM(s.points)" if len(roles) == 1
+                     else f"SUM(s.points) FILTER (WHERE s.role = '{role}')")
+            cols.append(f"CAST({total} * 100 AS INTEGER) AS tc_{role}")
+        elif len(roles) == 1:
+            cols.append(f"SUM({centi}) AS tc_{role}")
+        else:
+            cols.append(f"SUM(CASE WHEN s.role = '{role}' THEN {centi} END) AS tc_{role}")
+        # INTEGER (PostgreSQL's COUNT is BIGINT, whose SUM would be NUMERIC further on).
+        cols.append(f"CAST(COUNT(*) AS INTEGER) AS n_{role}" if len(roles) == 1
+                    else f"CAST(COUNT(CASE WHEN s.role = '{role}' THEN 1 END) AS INTEGER) AS n_{role}")
+    if "median" in rules and vendor == "postgresql":
+        flt = " FILTER (WHERE s.role = 'cross')" if len(roles) > 1 else ""
+        cols.append(f"(percentile_disc(0.5) WITHIN GROUP (ORDER BY {centi}){flt} "
+                    f"+ percentile_disc(0.5) WITHIN GROUP (ORDER BY {centi} DESC){flt}) AS m2")
+    role_filter = (f"s.role = '{roles[0]}'" if len(roles) == 1
+                   else f"s.role IN ({', '.join(repr(r) for r in roles)})")
+    return f"""SELECT s.cluster_year_id AS cy, s.unit_id, s.criterion_id, {', '.join(cols)}
+    FROM scoring_score s
+    WHERE s.cluster_year_id IN ({ids}) AND {role_filter}
+    GROUP BY s.cluster_year_id, s.unit_id, s.criterion_id"""
+
+
+def _md_sqlite(ids: str) -> str:
+    """SQLite has no ordered-set aggregates: the middle row(s) of the cross scores by window functions;
+    m2 = twice the median in hundredths (the middle rows are 1 or 2)."""
+    centi = _score_centi("sqlite")
+    return f"""SELECT t.cy, t.unit_id, t.criterion_id, SUM(t.c) * 2 / COUNT(*) AS m2 FROM (
+        SELECT s.cluster_year_id AS cy, s.unit_id, s.criterion_id, {centi} AS c,
+               ROW_NUMBER() OVER (PARTITION BY s.cluster_year_id, s.unit_id, s.criterion_id ORDER BY s.points) AS rn,
+               COUNT(*) OVER (PARTITION BY s.cluster_year_id, s.unit_id, s.criterion_id) AS cnt
+        FROM scoring_score s
+        WHERE s.role = 'cross' AND s.cluster_year_id IN ({ids})
+            AND s.cluster_year_id IN (SELECT cy FROM cfg WHERE rule = 'median')
+    ) t WHERE t.rn IN ((t.cnt + 1) / 2, (t.cnt + 2) / 2)
+    GROUP BY t.cy, t.unit_id, t.criterion_id"""
+
+
+def _scored_value(rules: frozenset[str], vendor: str) -> tuple[str, str]:
+    """(value in hundredths, condition that a score exists under the rule) of a graded / pass-fail cell."""
+    roles = sorted({_ROLE_OF_RULE[r] for r in rules}) or ["cross"]
+    least, greatest = _fn(vendor)
+    if len(roles) == 1:
+        tc, n = f"ag.tc_{roles[0]}", f"ag.n_{roles[0]}"
+    else:
+        tc = "(CASE ls.role " + " ".join(f"WHEN '{r}' THEN ag.tc_{r}" for r in roles) + " END)"
+        n = "(CASE ls.role " + " ".join(f"WHEN '{r}' THEN ag.n_{r}" for r in roles) + " END)"
+    m2 = "ag.m2" if vendor == "postgresql" else "md.m2"
+    if "median" in rules:
+        rounded = f"(CASE WHEN ls.rule = 'median' THEN ({m2} + 1) / 2 ELSE (2 * {tc} + {n}) / (2 * {n}) END)"
+        passed = f"(CASE WHEN ls.rule = 'median' THEN {m2} - ls.mpc ELSE 2 * {tc} - ls.mpc * {n} END) >= 0"
+    else:
+        rounded = f"((2 * {tc} + {n}) / (2 * {n}))"
+        passed = f"2 * {tc} >= ls.mpc * {n}"
+    value = f"""(CASE WHEN ls.pf = 1 THEN (CASE WHEN {passed} AND ls.mpc > 0 THEN ls.mpc ELSE 0 END)
+        ELSE {least}({greatest}({rounded}, 0), ls.mpc) END)"""
+    return value, ("1 = 1" if len(roles) == 1 else f"{n} > 0")
+
+
+def _cte(ids: str, vendor: str, rules: frozenset[str], *, overrides: bool = True, group_tie_break: bool = True,
+         awards: bool = True, detail: bool = False) -> str:
     """Common table expressions down to `cell`: one row per (cluster-year, member, leaf criterion) that has a
-    value — scored criteria from the aggregated scores, automatic ones from reports and targets, overrides
-    replacing either. A missing cell is worth 0. Every join is on a small table or on equal keys, so that the
-    database can hash them (the cost is dominated by the one aggregation of the score rows)."""
+    value (vc, in hundredths) — scored criteria from the aggregated scores, automatic ones from reports and
+    targets, overrides replacing either. A missing cell is worth 0. Every join is on a small table or on equal
+    keys, so that the database can hash them (the cost is dominated by the one aggregation of the score rows).
+
+    ids: the selected cluster-years, as a literal list of integers. overrides=False leaves out the override
+    joins (the caller checked that there are none); group_tie_break=False leaves out the criteria tree
+    (no selected cluster-year breaks ties on a group); awards=False leaves out the award history (no
+    selected criterion has an award code; otherwise the list needs WITH RECURSIVE, see _with). detail: cells of members only, with the criterion's
+    method and code (criterion_values); otherwise only the weights that the sums need (scored cells of
+    non-members are dropped by the results, which start from the members)."""
     # PostgreSQL would materialise CTEs used several times, without statistics (bad join estimates at
     # scale): inline the small ones so that every reference is planned on the real tables.
     nm = "NOT MATERIALIZED " if vendor == "postgresql" else ""
     mat = "MATERIALIZED " if vendor == "postgresql" else ""
-    centi = "CAST(s.points * 100 AS INTEGER)" if vendor == "postgresql" else "CAST(ROUND(s.points * 100) AS INTEGER)"
+    value, has_score = _scored_value(rules, vendor)
+    if group_tie_break:
+        # The parent and grandparent codes (a group tie-break counts the leaves under the named group).
+        tree = """LEFT JOIN (SELECT t.id, t.code, t.parent_id FROM covenant_criterion t
+                   WHERE t.criteria_set_id IN (SELECT cs FROM cfg)) p ON p.id = c.parent_id
+    LEFT JOIN (SELECT t.id, t.code FROM covenant_criterion t
+               WHERE t.criteria_set_id IN (SELECT cs FROM cfg)) gp ON gp.id = p.parent_id"""
+        weights = ", ".join(
+            f"(CASE WHEN cfg.tb{i} = 'group' AND cfg.tb{i}g <> '' AND cfg.tb{i}g IN (c.code, p.code, gp.code) "
+            f"THEN (CASE WHEN c.method = 'penalty' THEN -1 ELSE 1 END) ELSE 0 END) AS w{i}" for i in (1, 2, 3))
+    else:
+        tree, weights = "", "0 AS w1, 0 AS w2, 0 AS w3"
+    median_sqlite = "median" in rules and vendor != "postgresql"
+    md = f",\nmd AS (\n    {_md_sqlite(ids)}\n)" if median_sqlite else ""
+    md_join = ("LEFT JOIN md ON md.cy = ag.cy AND md.unit_id = ag.unit_id AND md.criterion_id = ag.criterion_id"
+               if median_sqlite else "")
+
+    def no_override(cy: str, unit: str, crit: str) -> tuple[str, str]:
+        if not overrides:
+            return "", "1 = 1"
+        return (f"LEFT JOIN ov ON ov.cy = {cy} AND ov.unit_id = {unit} AND ov.criterion_id = {crit}",
+                "ov.cy IS NULL")
+
+    ov_join_s, ov_where_s = no_override("ag.cy", "ag.unit_id", "ag.criterion_id")
+    ov_join_a, ov_where_a = no_override("mb.cy", "mb.unit_id", "l.id")
+    if detail:
+        scored_cols = "cc.method, cc.code, 1 AS wb, 0 AS wo, 0 AS wp, ls.w1, ls.w2, ls.w3"
+        scored_join = ("JOIN mb ON mb.cy = ag.cy AND mb.unit_id = ag.unit_id "
+                       "JOIN covenant_criterion cc ON cc.id = ls.id")
+        cols = "l.method, l.code, l.wb, l.wo, l.wp, l.w1, l.w2, l.w3"
+    else:
+        scored_cols = "1 AS wb, 0 AS wo, 0 AS wp, ls.w1, ls.w2, ls.w3"
+        scored_join = ""
+        cols = "l.wb, l.wo, l.wp, l.w1, l.w2, l.w3"
+    if awards:
+        # A bonus criterion with an award code counts the awards received (scoring.adapters), not the
+        # occurrences the member reported.
+        occurrences = "(CASE WHEN l.auto_award_code <> '' THEN COALESCE(aw.n, 0) ELSE ent.occurrences END)"
+        aw_join = "LEFT JOIN aw ON aw.cy = mb.cy AND aw.unit_id = mb.unit_id AND aw.criterion_id = l.id"
+    else:
+        occurrences, aw_join = "ent.occurrences", ""
+    override_cell = f"""
+    UNION ALL
+    SELECT ov.cy, ov.unit_id, l.id, {cols}, {_centi(_clamped('ov.points', vendor))}
+    FROM ov JOIN l ON l.cy = ov.cy AND l.id = ov.criterion_id
+    JOIN mb ON mb.cy = ov.cy AND mb.unit_id = ov.unit_id""" if overrides else ""
     return f"""
 cfg AS {nm}(
-    SELECT c.cluster_year_id AS cy, c.criteria_set_id AS cs, c.rule, c.bonus_cap, c.penalty_cap,
+    SELECT c.cluster_year_id AS cy, c.criteria_set_id AS cs, c.rule, y.year,
+           c.award_window_years AS aw_window, c.award_history_follows_unit AS aw_follows,
+           {_centi('c.bonus_cap')} AS bcap, {_centi('c.penalty_cap')} AS pcap,
            c.tie_break_1 AS tb1, c.tie_break_1_group AS tb1g, c.tie_break_2 AS tb2, c.tie_break_2_group AS tb2g,
            c.tie_break_3 AS tb3, c.tie_break_3_group AS tb3g
-    FROM scoring_scoringconfig c WHERE {cfg_filter}
+    FROM scoring_scoringconfig c JOIN organisations_clusteryear y ON y.id = c.cluster_year_id
+    WHERE c.cluster_year_id IN ({ids})
 ),
 mb AS {nm}(
     SELECT DISTINCT cfg.cy, m.unit_id
@@ -101,68 +238,54 @@ mb AS {nm}(
         AND m.start_year <= y.year AND (m.end_year IS NULL OR m.end_year >= y.year)
 ),
 l AS {mat}(
-    SELECT c.id, c.criteria_set_id, c.code, c.method, c.max_points, c.higher_is_better, c.extra_points_cap,
-           c.points_per_occurrence, c.cap, p.code AS pcode, gp.code AS gpcode
-    FROM covenant_criterion c
-    LEFT JOIN covenant_criterion p ON p.id = c.parent_id
-    LEFT JOIN covenant_criterion gp ON gp.id = p.parent_id
-    WHERE c.method <> 'group' AND c.criteria_set_id IN (SELECT cs FROM cfg)
+    SELECT cfg.cy, cfg.rule, (CASE cfg.rule WHEN 'panel' THEN 'panel' WHEN 'central' THEN 'central' ELSE 'cross' END)
+               AS role,
+           c.id, c.code, c.method, c.max_points, c.higher_is_better, c.extra_points_cap, c.points_per_occurrence,
+           c.cap, c.auto_award_code, {_centi('c.max_points')} AS mpc, (CASE WHEN c.method = 'pass_fail' THEN 1 ELSE 0 END) AS pf,
+           (CASE WHEN c.method IN ('bonus', 'penalty') THEN 0 ELSE 1 END) AS wb,
+           (CASE WHEN c.method = 'bonus' THEN 1 ELSE 0 END) AS wo,
+           (CASE WHEN c.method = 'penalty' THEN 1 ELSE 0 END) AS wp, {weights}
+    FROM cfg JOIN covenant_criterion c ON c.criteria_set_id = cfg.cs
+    {tree}
+    WHERE c.method <> 'group'
+),{award_ctes(vendor) + "," if awards else ""}
+ls AS {mat}(
+    SELECT l.cy, l.id, l.rule, l.role, l.mpc, l.pf, l.w1, l.w2, l.w3 FROM l
+    WHERE l.method IN ('graded', 'pass_fail')
 ),
 ov AS {nm}(
     SELECT o.cluster_year_id AS cy, o.unit_id, o.criterion_id, o.points
-    FROM scoring_scoreoverride o WHERE o.cluster_year_id IN (SELECT cy FROM cfg)
+    FROM scoring_scoreoverride o WHERE o.cluster_year_id IN ({ids})
 ),
 ag AS (
-    SELECT s.cluster_year_id AS cy, s.unit_id, s.criterion_id, SUM({centi}) AS total_centi, COUNT(*) AS n
-    FROM scoring_score s JOIN cfg ON cfg.cy = s.cluster_year_id
-    WHERE s.role = (CASE cfg.rule WHEN 'panel' THEN 'panel' WHEN 'central' THEN 'central' ELSE 'cross' END)
-    GROUP BY s.cluster_year_id, s.unit_id, s.criterion_id
-),
-md AS (
-    SELECT t.cy, t.unit_id, t.criterion_id, AVG(t.points) AS cross_median FROM (
-        SELECT s.cluster_year_id AS cy, s.unit_id, s.criterion_id, s.points,
-               ROW_NUMBER() OVER (PARTITION BY s.cluster_year_id, s.unit_id, s.criterion_id ORDER BY s.points) AS rn,
-               COUNT(*) OVER (PARTITION BY s.cluster_year_id, s.unit_id, s.criterion_id) AS cnt
-        FROM scoring_score s
-        WHERE s.role = 'cross' AND s.cluster_year_id IN (SELECT cy FROM cfg WHERE rule = 'median')
-    ) t WHERE t.rn IN ((t.cnt + 1) / 2, (t.cnt + 2) / 2)
-    GROUP BY t.cy, t.unit_id, t.criterion_id
-),
+    {_ag(rules, vendor, ids)}
+){md},
 ent AS {nm}(
     SELECT r.cluster_year_id AS cy, r.unit_id, e.criterion_id, e.actual_value, e.occurrences
     FROM scoring_reportentry e JOIN scoring_memberreport r ON r.id = e.report_id
-    WHERE r.kind = 'year_end' AND r.status = 'submitted' AND r.cluster_year_id IN (SELECT cy FROM cfg)
+    WHERE r.kind = 'year_end' AND r.status = 'submitted' AND r.cluster_year_id IN ({ids})
 ),
-cell AS (
-    SELECT ag.cy, ag.unit_id, l.id AS criterion_id, l.method, l.code, l.pcode, l.gpcode,
-           {_clamped(_RULE_VALUE, vendor)} AS v
-    FROM ag JOIN cfg ON cfg.cy = ag.cy
-    JOIN l ON l.id = ag.criterion_id AND l.criteria_set_id = cfg.cs
-    JOIN mb ON mb.cy = ag.cy AND mb.unit_id = ag.unit_id
-    LEFT JOIN md ON md.cy = ag.cy AND md.unit_id = ag.unit_id AND md.criterion_id = ag.criterion_id
-    LEFT JOIN ov ON ov.cy = ag.cy AND ov.unit_id = ag.unit_id AND ov.criterion_id = ag.criterion_id
-    WHERE l.method IN ('graded', 'pass_fail') AND ov.cy IS NULL
-    UNION ALL
-    SELECT mb.cy, mb.unit_id, l.id, l.method, l.code, l.pcode, l.gpcode, {_clamped(_auto_value(vendor), vendor)}
-    FROM mb JOIN cfg ON cfg.cy = mb.cy
-    JOIN l ON l.criteria_set_id = cfg.cs AND l.method IN ('quantitative', 'bonus', 'penalty')
+aq AS {mat}(
+    SELECT mb.cy, mb.unit_id, l.id AS criterion_id, {occurrences} AS occurrences, {_RATIO} AS r
+    FROM mb JOIN l ON l.cy = mb.cy AND l.method IN ('quantitative', 'bonus', 'penalty')
     LEFT JOIN ent ON ent.cy = mb.cy AND ent.unit_id = mb.unit_id AND ent.criterion_id = l.id
     LEFT JOIN covenant_membertarget tg ON tg.cluster_year_id = mb.cy AND tg.unit_id = mb.unit_id
         AND tg.criterion_id = l.id
-    LEFT JOIN ov ON ov.cy = mb.cy AND ov.unit_id = mb.unit_id AND ov.criterion_id = l.id
-    WHERE ov.cy IS NULL
+    {aw_join}
+    {ov_join_a}
+    WHERE {ov_where_a}
+),
+cell AS (
+    SELECT ag.cy, ag.unit_id, ls.id AS criterion_id, {scored_cols}, {value} AS vc
+    FROM ag JOIN ls ON ls.cy = ag.cy AND ls.id = ag.criterion_id
+    {scored_join}
+    {md_join}
+    {ov_join_s}
+    WHERE {ov_where_s} AND {has_score}
     UNION ALL
-    SELECT ov.cy, ov.unit_id, l.id, l.method, l.code, l.pcode, l.gpcode, {_clamped('ov.points', vendor)}
-    FROM ov JOIN cfg ON cfg.cy = ov.cy
-    JOIN l ON l.id = ov.criterion_id AND l.criteria_set_id = cfg.cs
-    JOIN mb ON mb.cy = ov.cy AND mb.unit_id = ov.unit_id
+    SELECT a.cy, a.unit_id, l.id, {cols}, {_centi(_clamped(_auto_value(vendor), vendor))}
+    FROM aq a JOIN l ON l.cy = a.cy AND l.id = a.criterion_id{override_cell}
 )"""
-
-
-def _group_sum(n: int) -> str:
-    signed = "(CASE WHEN c.method = 'penalty' THEN -c.v ELSE c.v END)"
-    return (f"SUM(CASE WHEN cfg.tb{n} = 'group' AND cfg.tb{n}g <> '' AND cfg.tb{n}g IN (c.code, c.pcode, c.gpcode) "
-            f"THEN {signed} ELSE 0 END) AS g{n}")
 
 
 def _tb(n: int) -> str:
@@ -170,19 +293,20 @@ def _tb(n: int) -> str:
         WHEN 'base' THEN t.base ELSE NULL END)"""
 
 
-def _results_sql(cfg_filter: str, vendor: str) -> str:
+def _dec(centi: str) -> str:
+    return f"ROUND({centi} / 100.0, 2)"
+
+
+def _results_sql(sel: _Selection, vendor: str) -> str:
     least, greatest = _fn(vendor)
-    bonus = f"(CASE WHEN cfg.bonus_cap > 0 THEN {least}(t0.bonus_raw, cfg.bonus_cap) ELSE t0.bonus_raw END)"
-    penalty = f"(CASE WHEN cfg.penalty_cap > 0 THEN {least}(t0.penalty_raw, cfg.penalty_cap) ELSE t0.penalty_raw END)"
+    bonus = f"(CASE WHEN cfg.bcap > 0 THEN {least}(t0.bonus_raw, cfg.bcap) ELSE t0.bonus_raw END)"
+    penalty = f"(CASE WHEN cfg.pcap > 0 THEN {least}(t0.penalty_raw, cfg.pcap) ELSE t0.penalty_raw END)"
     return f"""
-WITH {_cte(cfg_filter, vendor)},
+{sel.with_} {_cte(sel.ids, vendor, sel.rules, **sel.sql_args())},
 sums AS (
-    SELECT c.cy, c.unit_id,
-           SUM(CASE WHEN c.method IN ('bonus', 'penalty') THEN 0 ELSE c.v END) AS base,
-           SUM(CASE WHEN c.method = 'bonus' THEN c.v ELSE 0 END) AS bonus_raw,
-           SUM(CASE WHEN c.method = 'penalty' THEN c.v ELSE 0 END) AS penalty_raw,
-           {_group_sum(1)}, {_group_sum(2)}, {_group_sum(3)}
-    FROM cell c JOIN cfg ON cfg.cy = c.cy
+    SELECT c.cy, c.unit_id, SUM(c.vc * c.wb) AS base, SUM(c.vc * c.wo) AS bonus_raw, SUM(c.vc * c.wp) AS penalty_raw,
+           SUM(c.vc * c.w1) AS g1, SUM(c.vc * c.w2) AS g2, SUM(c.vc * c.w3) AS g3
+    FROM cell c
     GROUP BY c.cy, c.unit_id
 ),
 t0 AS (
@@ -197,13 +321,13 @@ t AS (
 ),
 k AS (
     SELECT t.cy, t.unit_id, u.code AS unit_code, cfg.cs, t.base, t.bonus, t.penalty,
-           ROUND({greatest}(t.base + t.bonus - t.penalty, 0), 2) AS total,
-           ROUND({_tb(1)}, 2) AS tb1, ROUND({_tb(2)}, 2) AS tb2, ROUND({_tb(3)}, 2) AS tb3
+           {greatest}(t.base + t.bonus - t.penalty, 0) AS total, {_tb(1)} AS tb1, {_tb(2)} AS tb2, {_tb(3)} AS tb3
     FROM t JOIN cfg ON cfg.cy = t.cy JOIN organisations_unit u ON u.id = t.unit_id
 )
-SELECT k.cy, k.unit_id, ROUND(k.base, 2), ROUND(k.bonus, 2), ROUND(k.penalty, 2), k.total, k.tb1, k.tb2, k.tb3,
+SELECT k.cy, k.unit_id, {_dec('k.base')}, {_dec('k.bonus')}, {_dec('k.penalty')}, {_dec('k.total')},
+       {_dec('k.tb1')}, {_dec('k.tb2')}, {_dec('k.tb3')},
        (SELECT b.label FROM covenant_classificationband b
-         WHERE b.criteria_set_id = k.cs AND b.min_points <= k.total AND k.total <= b.max_points
+         WHERE b.criteria_set_id = k.cs AND b.min_points * 100 <= k.total AND k.total <= b.max_points * 100
          ORDER BY b.min_points DESC LIMIT 1),
        ROW_NUMBER() OVER (PARTITION BY k.cy ORDER BY k.total DESC, k.tb1 DESC, k.tb2 DESC, k.tb3 DESC, k.unit_code),
        (COUNT(*) OVER (PARTITION BY k.cy, k.total, k.tb1, k.tb2, k.tb3) > 1)
@@ -227,6 +351,39 @@ def _filter(cluster_year_ids: list[int] | None, *, include_published: bool) -> t
     return (" AND ".join(parts) or "1 = 1"), params
 
 
+@dataclass(frozen=True)
+class _Selection:
+    """The selected cluster-years (a literal list of integers for the statement) and what the statement needs
+    to compute for them: their reconciliation rules (only the roles they use are aggregated), whether any
+    override exists, whether any breaks ties on a criteria group (only then the criteria tree is joined)."""
+
+    ids: str
+    rules: frozenset[str]
+    overrides: bool
+    group_tie_break: bool
+    awards: bool
+
+    def sql_args(self) -> dict:
+        return {"overrides": self.overrides, "group_tie_break": self.group_tie_break, "awards": self.awards}
+
+    @property
+    def with_(self) -> str:
+        return "WITH RECURSIVE" if self.awards else "WITH"
+
+
+def _selection(cur, where: str, params: list) -> _Selection:
+    cur.execute(f"SELECT c.cluster_year_id, c.rule, c.tie_break_1, c.tie_break_2, c.tie_break_3 "
+                f"FROM scoring_scoringconfig c WHERE {where}", params)
+    rows = cur.fetchall()
+    ids = ", ".join(str(int(row[0])) for row in rows) or "NULL"
+    cur.execute(f"SELECT 1 FROM scoring_scoreoverride o WHERE o.cluster_year_id IN ({ids}) LIMIT 1")
+    overrides = cur.fetchone() is not None
+    cur.execute(f"SELECT 1 FROM scoring_scoringconfig c JOIN covenant_criterion k ON k.criteria_set_id = c.criteria_set_id "
+                f"WHERE c.cluster_year_id IN ({ids}) AND k.auto_award_code <> '' LIMIT 1")
+    return _Selection(ids=ids, rules=frozenset(row[1] for row in rows), overrides=overrides,
+                      group_tie_break=any("group" in row[2:] for row in rows), awards=cur.fetchone() is not None)
+
+
 @transaction.atomic
 def recompute(*, cluster_year_ids: list[int] | None = None, include_published: bool = False) -> int:
     """Recompute MemberResult for the given cluster-years (None: every configured one). Frozen and published
@@ -234,31 +391,39 @@ def recompute(*, cluster_year_ids: list[int] | None = None, include_published: b
     Internal: callers go through scoring.services (which check permissions and audit)."""
     where, params = _filter(cluster_year_ids, include_published=include_published)
     with connection.cursor() as cur:
+        sel = _selection(cur, where, params)
+        if not sel.rules:
+            return 0
         if connection.vendor == "postgresql":
             # At national scale the per-criterion aggregation is large: let it hash in memory. Every join of
             # this statement is an equi-join against a small table or an aggregate, which the planner
             # misestimates through the CTEs (it then sorts millions of rows for merge joins or loops):
-            # hash joins are the right plan, for this transaction only.
+            # hash joins are the right plan, for this transaction only. Compiling the statement's many
+            # expressions (JIT) costs more than it saves.
             cur.execute("SET LOCAL work_mem = '256MB'")
             cur.execute("SET LOCAL enable_mergejoin = off")
             cur.execute("SET LOCAL enable_nestloop = off")
-        cur.execute(
-            f"DELETE FROM scoring_memberresult WHERE cluster_year_id IN "
-            f"(SELECT c.cluster_year_id FROM scoring_scoringconfig c WHERE {where})", params)
-        cur.execute(f"INSERT INTO scoring_memberresult ({_RESULT_COLUMNS}) {_results_sql(where, connection.vendor)}", params)
+            cur.execute("SET LOCAL jit = off")
+            # Group the score rows in the order of the index score_cy_unit_crit (a streaming aggregate,
+            # no hash table of a million groups).
+            cur.execute("SET LOCAL enable_hashagg = off")
+        cur.execute(f"DELETE FROM scoring_memberresult WHERE cluster_year_id IN ({sel.ids})")
+        cur.execute(f"INSERT INTO scoring_memberresult ({_RESULT_COLUMNS}) {_results_sql(sel, connection.vendor)}")
         written = cur.rowcount
-        cur.execute(f"UPDATE scoring_scoringconfig SET computed_at = %s WHERE id IN "
-                    f"(SELECT c.id FROM scoring_scoringconfig c WHERE {where})", [timezone.now(), *params])
+        cur.execute(f"UPDATE scoring_scoringconfig SET computed_at = %s WHERE cluster_year_id IN ({sel.ids})",
+                    [timezone.now()])
     return written
 
 
 def criterion_values(*, cluster_year_id: int) -> list[tuple[int, int, str, str, float]]:
     """Final score per (member, leaf criterion) of one cluster-year as computed by the engine, whatever the
     results state: rows (unit_id, criterion_id, method, code, value)."""
-    where = "c.cluster_year_id = %s"
-    sql = f"WITH {_cte(where, connection.vendor)} SELECT c.unit_id, c.criterion_id, c.method, c.code, c.v FROM cell c"
     with connection.cursor() as cur:
-        cur.execute(sql, [cluster_year_id])
+        sel = _selection(cur, "c.cluster_year_id = %s", [cluster_year_id])
+        if not sel.rules:
+            return []
+        cur.execute(f"{sel.with_} {_cte(sel.ids, connection.vendor, sel.rules, detail=True, **sel.sql_args())} "
+                    f"SELECT c.unit_id, c.criterion_id, c.method, c.code, {_dec('c.vc')} FROM cell c")
         return list(cur.fetchall())
 
 

@@ -185,6 +185,12 @@ class ScoringConfig(models.Model):
     tie_break_3 = models.CharField(_("tiêu chí phân hạng khi bằng điểm 3"), max_length=20, choices=TieBreak.choices,
                                    blank=True, default=TieBreak.NONE)
     tie_break_3_group = models.CharField(_("mã nhóm tiêu chí (phân hạng 3)"), max_length=20, blank=True)
+    # Bonus criteria with an award code (Criterion.auto_award_code) count the awards of that code received
+    # (decision date) in the judged year or the years before it within this window.
+    award_window_years = models.PositiveSmallIntegerField(
+        _("số năm tính khen thưởng tự động (1: chỉ năm đánh giá)"), default=1)
+    award_history_follows_unit = models.BooleanField(
+        _("khen thưởng của đơn vị trước sáp nhập được tính cho đơn vị kế thừa"), default=True)
     legal_basis = models.CharField(_("căn cứ (văn bản thống nhất của cụm)"), max_length=255, blank=True)
     state = models.CharField(_("trạng thái kết quả"), max_length=20, choices=ResultsState.choices,
                              default=ResultsState.OPEN)
@@ -198,6 +204,8 @@ class ScoringConfig(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(comment_margin__gte=0) & Q(bonus_cap__gte=0) & Q(penalty_cap__gte=0),
                                    name="scoringconfig_non_negative"),
+            models.CheckConstraint(condition=Q(award_window_years__gte=1) & Q(award_window_years__lte=10),
+                                   name="scoringconfig_award_window"),
         ]
 
     def __str__(self) -> str:

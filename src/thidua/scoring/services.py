@@ -90,7 +90,9 @@ def _require_member(cy: ClusterYear, unit_id: int, field: str = "unit_id") -> No
 @transaction.atomic
 def config_save(*, actor, cluster_year: ClusterYear, rule: str = ReconciliationRule.MEAN,
                 comment_margin=Decimal(1), bonus_cap=Decimal(0), penalty_cap=Decimal(0),
-                tie_breaks: list[tuple[str, str]] | None = None, legal_basis: str = "") -> ScoringConfig:
+                tie_breaks: list[tuple[str, str]] | None = None, legal_basis: str = "",
+                award_window_years: int | None = None, award_history_follows_unit: bool | None = None
+                ) -> ScoringConfig:
     """Create or change the scoring configuration of a cluster-year (the cluster's own agreement: no central
     text fixes reconciliation or tie-breaks, DOMAIN.md §4). Only while results are open."""
     require_perm(actor, "scoring.manage_scoring", cluster_year)
@@ -119,6 +121,17 @@ def config_save(*, actor, cluster_year: ClusterYear, rule: str = ReconciliationR
         if d is None or d < 0:
             errors.append(ErrorDetail(message=_("Giá trị không được âm."), field=name))
         values[name] = d
+    if award_window_years is not None:
+        try:
+            award_window_years = int(award_window_years)
+        except (TypeError, ValueError):
+            award_window_years = 0
+        if not 1 <= award_window_years <= 10:
+            errors.append(ErrorDetail(message=_("Số năm tính khen thưởng tự động phải từ 1 đến 10."),
+                                      field="award_window_years"))
+        values["award_window_years"] = award_window_years
+    if award_history_follows_unit is not None:
+        values["award_history_follows_unit"] = bool(award_history_follows_unit)
     if errors:
         raise InvalidInput(details=errors)
     config = ScoringConfig.objects.select_for_update().filter(cluster_year=cluster_year).first()
