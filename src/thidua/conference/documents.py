@@ -2,19 +2,16 @@
 Biên bản kiểm phiếu (one per ballot) and Biên bản hội nghị (the minutes of the conference).
 
 Numbering (“Số: 01/BB-CTĐ”): both are minutes (Biên bản, code BB) issued by the cluster (CTĐ), so they
-share one sequence per cluster and calendar year of the document's date, starting at 01 (NĐ 30/2020: a
-document's number is its order among those the issuer registers in the year). The number is taken when
-the document is registered (`_register_number`, under a lock on the cluster row so that two issues
-cannot take the same number). Re-issuing the record of the same ballot or the minutes of the same
-conference (a corrected regeneration) keeps the number already given to it.
+share one register per cluster and calendar year of the document's date, starting at 01 (NĐ 30/2020: a
+document's number is its order among those the issuer registers in the year). The number is given by the
+documents app's allocator (`documents.services.number_allocate`, through `document_issue(numbering=…)`)
+in the issuing transaction, with unique constraints in the database. Re-issuing the record of the same
+ballot or the minutes of the same conference (a corrected regeneration) keeps the number already given.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db import models, transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from thidua.conference.models import Ballot, BallotKind, BallotState, Conference, PassBasis, VoterBasis
@@ -23,30 +20,18 @@ from thidua.core.errors import InvalidState
 from thidua.core.permissions import require_perm
 from thidua.documents.formats import vn_date
 from thidua.documents.models import IssuedDocument
-from thidua.documents.services import document_issue
+from thidua.documents.services import Numbering, cluster_scope, document_issue, document_key_of
 from thidua.documents.spec import BulletList, Heading, OfficialDocument, Paragraph, SignatureBlock, Table
-from thidua.organisations.models import Cluster
 from thidua.organisations.selectors import annotate_as_of
 
 MINUTES_TYPE = "bien_ban"
 ISSUER_CODE = "CTĐ"
 
 
-def _register_number(*, cluster_id: int, obj: models.Model, issued_on: date) -> int:
-    """The register number of a Biên bản of the cluster: the one already given to this object, else the next
-    of the cluster's Biên bản dated in the same calendar year. Call inside the issuing transaction."""
-    from thidua.core.audit import object_ref
-
-    Cluster.objects.select_for_update().filter(pk=cluster_id).first()  # serialises numbering per cluster
-    object_type, object_id = object_ref(obj)
-    mine = IssuedDocument.objects.filter(type_key=MINUTES_TYPE, object_type=object_type, object_id=object_id,
-                                         number__isnull=False, issued_on__year=issued_on.year)
-    prev = mine.order_by("-created_at", "-id").values_list("number", flat=True).first()
-    if prev is not None:
-        return prev
-    top = IssuedDocument.objects.filter(type_key=MINUTES_TYPE, cluster_year__cluster_id=cluster_id,
-                                        issued_on__year=issued_on.year).aggregate(n=Max("number"))["n"]
-    return (top or 0) + 1
+def _numbering(conf: Conference, obj: models.Model, suffix: str = "") -> Numbering:
+    """In the cluster's register (one sequence per symbol and calendar year of the document's date), as the
+    logical document `obj` (a re-issue of the same record or minutes keeps its number)."""
+    return Numbering(scope=cluster_scope(conf.cluster_year.cluster_id), document_key=document_key_of(obj, suffix))
 
 
 def _issuer(conf: Conference) -> tuple[str, str]:
@@ -131,10 +116,9 @@ def ballot_record_issue(*, actor, ballot: Ballot, result: dict | None = None, wi
     service, or on demand)."""
     require_perm(actor, "conference.manage_conference", ballot.conference.cluster_year)
     result = result or ballot_result(ballot=ballot)
-    number = _register_number(cluster_id=ballot.conference.cluster_year.cluster_id, obj=ballot,
-                              issued_on=ballot.conference.held_on)
-    return document_issue(actor=actor, spec=ballot_record_spec(ballot, result, number), obj=ballot,
-                          cluster_year=ballot.conference.cluster_year, with_pdf=with_pdf)
+    return document_issue(actor=actor, spec=ballot_record_spec(ballot, result), obj=ballot,
+                          cluster_year=ballot.conference.cluster_year, with_pdf=with_pdf,
+                          numbering=_numbering(ballot.conference, ballot))
 
 
 def _covenant_blocks(conf: Conference) -> list:
@@ -230,6 +214,6 @@ def conference_minutes_issue(*, actor, conference_id: int, with_pdf: bool = True
     if not conf.ballots.filter(state__in=[BallotState.COUNTED, BallotState.CONFIRMED]).exists() and \
             not conf.agenda.exists():
         raise InvalidState(message=_("Hội nghị chưa có nội dung hay kết quả nào để lập biên bản."))
-    number = _register_number(cluster_id=conf.cluster_year.cluster_id, obj=conf, issued_on=conf.held_on)
-    return document_issue(actor=actor, spec=conference_minutes_spec(conf, number), obj=conf,
-                          cluster_year=conf.cluster_year, with_pdf=with_pdf)
+    return document_issue(actor=actor, spec=conference_minutes_spec(conf), obj=conf,
+                          cluster_year=conf.cluster_year, with_pdf=with_pdf, numbering=_numbering(conf, conf))
+
