@@ -141,6 +141,23 @@ def cycle_transition(*, actor, cluster_year_id: int, action: str, reason: str = 
     return cycle
 
 
+def cycle_require(*, cluster_year, activity: str) -> None:
+    """Refuse a step of another app (workflow.ACTIVITIES: reports, scoring) that the cycle's current state
+    does not allow, with a message naming the state and the states that allow it. Called inside that
+    app's service transaction; a cluster-year whose cycle was never started allows none of them."""
+    label, states = wf.ACTIVITIES[activity]
+    state = YearCycle.objects.filter(cluster_year=cluster_year).values_list("state", flat=True).first()
+    if wf.activity_allowed(activity, state):
+        return
+    allowed = ", ".join(str(CycleState(s).label) for s in states)
+    if state is None:
+        raise InvalidState(message=_("Kỳ thi đua chưa bắt đầu chu trình năm: chưa thể thực hiện %(a)s "
+                                     "(được thực hiện ở giai đoạn: %(allowed)s).") % {"a": label, "allowed": allowed})
+    raise InvalidState(message=_("Kỳ thi đua đang ở giai đoạn \"%(s)s\": không thể thực hiện %(a)s "
+                                 "(được thực hiện ở giai đoạn: %(allowed)s).")
+                       % {"s": CycleState(state).label, "a": label, "allowed": allowed})
+
+
 @transaction.atomic
 def cycle_set_deadlines(*, actor, cluster_year_id: int, **dates: date | None) -> YearCycle:
     """Change the dates of a cluster-year (secretariat of the year or organiser)."""

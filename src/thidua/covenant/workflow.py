@@ -82,6 +82,23 @@ TRANSITIONS: dict[str, Transition] = {
 
 STATE_ORDER = [s.value for s in S]
 
+# --- Steps of the year taken in other apps ------------------------------------------------------------
+# Which states of the cycle allow each step of scoring (DOMAIN.md §3 steps 3–5); services.cycle_require
+# refuses the step otherwise. The mid-year report (sơ kết) while the covenant is implemented; the year-end
+# report from self-assessment on (a report returned by the secretariat is corrected during scoring); scores,
+# overrides and computing, freezing, reopening and publishing the results only once the secretariat has
+# started scoring (start_scoring). After publication only the audited correction of scoring remains, in any
+# state. Nothing here moves the cycle: the secretariat takes its transitions (open_conference…) itself.
+ACTIVITIES: dict[str, tuple[object, tuple[str, ...]]] = {
+    "midyear_report": (gettext_lazy("báo cáo sơ kết 6 tháng"), (S.IMPLEMENTATION, S.SELF_ASSESSMENT)),
+    "year_end_report": (gettext_lazy("báo cáo tổng kết năm"), (S.SELF_ASSESSMENT, S.SCORING)),
+    "scoring": (gettext_lazy("chấm điểm và tính, khóa, công bố kết quả"), (S.SCORING,)),
+}
+
+
+def activity_allowed(activity: str, state: str | None) -> bool:
+    return state in ACTIVITIES[activity][1]
+
 
 def role_allowed(action: str, roles: set[str] | frozenset[str]) -> bool:
     t = TRANSITIONS[action]

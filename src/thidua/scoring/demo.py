@@ -14,8 +14,9 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 
 from thidua.core.actors import SYSTEM
-from thidua.covenant.models import Method
-from thidua.covenant.selectors import criteria_of, current_criteria_set, targets_of
+from thidua.covenant.models import CycleState, Method
+from thidua.covenant.selectors import criteria_of, current_criteria_set, cycle_get, targets_of
+from thidua.covenant.services import cycle_transition
 from thidua.organisations.models import ClusterYear, Unit
 from thidua.scoring import services
 from thidua.scoring.models import (
@@ -113,6 +114,11 @@ def score_year(cy: ClusterYear, performance: dict[str, Decimal]) -> bool:
                 services.evidence_add(actor=SYSTEM, cluster_year=cy, report_id=report.pk, criterion_id=c.pk,
                                       filename=f"minh-chung-{c.code}.pdf", data=_DEMO_PDF)
         services.report_submit(actor=SYSTEM, cluster_year=cy, report_id=report.pk)
+    # Scoring follows the covenant's cycle (covenant.workflow.ACTIVITIES): the secretariat starts it.
+    cycle = cycle_get(cluster_year=cy)
+    restore = cycle is not None and cycle.state == CycleState.SELF_ASSESSMENT
+    if restore:
+        cycle_transition(actor=SYSTEM, cluster_year_id=cy.pk, action="start_scoring")
     codes = {u.pk: code for code, u in units.items()}
     manual = [c for c in criteria if c.method in services.MANUAL_METHODS]
     for a in ScorerAssignment.objects.filter(cluster_year=cy, role=ScorerRole.CROSS):
@@ -130,6 +136,11 @@ def score_year(cy: ClusterYear, performance: dict[str, Decimal]) -> bool:
     if config.state == ResultsState.OPEN:
         services.results_freeze(actor=SYSTEM, cluster_year=cy)
     services.results_publish(actor=SYSTEM, cluster_year=cy)
+    if restore:
+        # The demo leaves the cycle where the covenant's demo put it, so that starting scoring can be tried
+        # in the pages; the results stay published.
+        cycle_transition(actor=SYSTEM, cluster_year_id=cy.pk, action="back_to_self_assessment",
+                         reason="Dữ liệu minh họa: trả về tự đánh giá để thử lại quy trình chấm điểm.")
     return True
 
 

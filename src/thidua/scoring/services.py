@@ -79,6 +79,17 @@ def _member_ids(cy: ClusterYear) -> set[int]:
     return {u.pk for u in members_of(cluster_year=cy)}
 
 
+def _require_stage(cy: ClusterYear, activity: str) -> None:
+    """The covenant's cycle decides which steps of scoring the year is at (covenant.workflow.ACTIVITIES)."""
+    from thidua.covenant.services import cycle_require
+
+    cycle_require(cluster_year=cy, activity=activity)
+
+
+def _report_stage(kind: str) -> str:
+    return "midyear_report" if kind == ReportKind.MIDYEAR else "year_end_report"
+
+
 def _require_member(cy: ClusterYear, unit_id: int, field: str = "unit_id") -> None:
     if unit_id not in _member_ids(cy):
         raise invalid(_("Đơn vị không phải thành viên của cụm trong năm này."), field=field)
@@ -218,6 +229,7 @@ def report_save(*, actor, cluster_year: ClusterYear, unit_id: int, kind: str, su
     if kind not in ReportKind.values:
         raise invalid(_("Loại báo cáo không hợp lệ."), field="kind")
     _require_member(cluster_year, unit_id)
+    _require_stage(cluster_year, _report_stage(kind))
     cs = current_criteria_set(cluster_year=cluster_year)
     if cs is None:
         raise InvalidState(message=_("Kỳ thi đua chưa có bộ tiêu chí."))
@@ -281,6 +293,7 @@ def report_submit(*, actor, cluster_year: ClusterYear, report_id: int) -> Member
     """Submitting locks the report. Criteria requiring evidence must have at least one file."""
     report = _report(cluster_year, report_id)
     require_perm(actor, "scoring.edit_member_data", report.unit_id)
+    _require_stage(cluster_year, _report_stage(report.kind))
     if report.status == ReportStatus.SUBMITTED:
         raise InvalidState(message=_("Báo cáo đã được gửi."))
     missing = list(report.entries.filter(criterion__evidence_required=True, evidence__isnull=True)
@@ -301,6 +314,7 @@ def report_return(*, actor, cluster_year: ClusterYear, report_id: int, reason: s
     """The secretariat returns a submitted report with a reason; the member may then edit and resubmit."""
     require_perm(actor, "scoring.manage_scoring", cluster_year)
     report = _report(cluster_year, report_id)
+    _require_stage(cluster_year, _report_stage(report.kind))
     if report.status != ReportStatus.SUBMITTED:
         raise InvalidState(message=_("Chỉ trả lại được báo cáo đã gửi."))
     if not (reason or "").strip():
@@ -323,6 +337,7 @@ def evidence_add(*, actor, cluster_year: ClusterYear, report_id: int, criterion_
     under a generated name outside the web root."""
     report = _report(cluster_year, report_id)
     require_perm(actor, "scoring.edit_member_data", report.unit_id)
+    _require_stage(cluster_year, _report_stage(report.kind))
     if report.status == ReportStatus.SUBMITTED:
         raise InvalidState(message=_("Báo cáo đã gửi: không thể thêm minh chứng."))
     c = Criterion.objects.filter(pk=criterion_id, criteria_set__cluster_year=cluster_year).first()
@@ -365,6 +380,7 @@ def score_set(*, actor, cluster_year: ClusterYear, role: str, scorer_unit_id: in
     config = _config(cluster_year)
     _check_scorer(actor, cluster_year, role, scorer_unit_id, unit_id)
     _require_open(config)
+    _require_stage(cluster_year, "scoring")
     c = _criterion(config, criterion_id)
     if c.method not in MANUAL_METHODS:
         raise invalid(_("Tiêu chí này được tính tự động, không chấm tay."), field="criterion_id")
@@ -396,6 +412,7 @@ def override_set(*, actor, cluster_year: ClusterYear, unit_id: int, criterion_id
     require_perm(actor, "scoring.manage_scoring", cluster_year)
     config = _config(cluster_year)
     _require_open(config)
+    _require_stage(cluster_year, "scoring")
     return _override(actor, cluster_year, config, unit_id, criterion_id, points, reason, correction=False)
 
 
@@ -425,6 +442,7 @@ def _override(actor, cy, config, unit_id, criterion_id, points, reason, *, corre
 def override_remove(*, actor, cluster_year: ClusterYear, unit_id: int, criterion_id: int) -> None:
     require_perm(actor, "scoring.manage_scoring", cluster_year)
     _require_open(_config(cluster_year))
+    _require_stage(cluster_year, "scoring")
     deleted, _d = ScoreOverride.objects.filter(cluster_year=cluster_year, unit_id=unit_id,
                                                criterion_id=criterion_id).delete()
     if not deleted:
@@ -441,6 +459,7 @@ def results_compute(*, actor, cluster_year: ClusterYear) -> int:
     """Recompute totals, classification and ranking of an open cluster-year (idempotent)."""
     require_perm(actor, "scoring.manage_scoring", cluster_year)
     _require_open(_config(cluster_year, lock=True))
+    _require_stage(cluster_year, "scoring")
     n = engine.recompute(cluster_year_ids=[cluster_year.pk])
     audit_record(action="scoring.results.computed", actor=actor, obj=cluster_year, payload={"rows": n})
     return n
@@ -452,6 +471,7 @@ def results_freeze(*, actor, cluster_year: ClusterYear) -> ScoringConfig:
     require_perm(actor, "scoring.manage_scoring", cluster_year)
     config = _config(cluster_year, lock=True)
     _require_open(config)
+    _require_stage(cluster_year, "scoring")
     n = engine.recompute(cluster_year_ids=[cluster_year.pk])
     if n == 0:
         raise InvalidState(message=_("Chưa có thành viên nào để xếp hạng."))
@@ -468,6 +488,7 @@ def results_reopen(*, actor, cluster_year: ClusterYear, reason: str) -> ScoringC
     config = _config(cluster_year, lock=True)
     if config.state != ResultsState.FROZEN:
         raise InvalidState(message=_("Chỉ mở lại được kết quả đã khóa mà chưa công bố."))
+    _require_stage(cluster_year, "scoring")
     if not (reason or "").strip():
         raise invalid(_("Cần nêu lý do mở lại."), field="reason")
     config.state = ResultsState.OPEN
@@ -483,6 +504,7 @@ def results_publish(*, actor, cluster_year: ClusterYear) -> ScoringConfig:
     config = _config(cluster_year, lock=True)
     if config.state != ResultsState.FROZEN:
         raise InvalidState(message=_("Cần khóa kết quả trước khi công bố."))
+    _require_stage(cluster_year, "scoring")
     config.state = ResultsState.PUBLISHED
     config.published_at = timezone.now()
     config.save(update_fields=["state", "published_at"])

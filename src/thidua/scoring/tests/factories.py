@@ -8,7 +8,16 @@ from decimal import Decimal
 from django.utils import timezone
 
 from thidua.core.actors import SYSTEM
-from thidua.covenant.models import ClassificationBand, CriteriaSet, CriteriaSetStatus, Criterion, MemberTarget
+from thidua.covenant.models import (
+    ClassificationBand,
+    CriteriaSet,
+    CriteriaSetStatus,
+    Criterion,
+    CycleState,
+    MemberTarget,
+    YearCycle,
+)
+from thidua.covenant.workflow import default_deadlines
 from thidua.organisations.models import ClusterYear, Unit
 from thidua.scoring import services
 from thidua.scoring.models import ReconciliationRule
@@ -21,7 +30,14 @@ def make_cluster_year(year: int = 2023, cluster_code: str = "TPTW", head: str = 
 
     cy, _ = ClusterYear.objects.get_or_create(cluster=Cluster.objects.get(code=cluster_code), year=year,
                                              defaults={"head": Unit.objects.get(code=head)})
+    set_cycle(cy, CycleState.SCORING)
     return cy
+
+
+def set_cycle(cy: ClusterYear, state: str) -> None:
+    """Put the year's covenant cycle in `state` (test setup; covenant.services.cycle_transition in real use).
+    Scoring follows the cycle (covenant.workflow.ACTIVITIES): the tests' years are being scored."""
+    YearCycle.objects.update_or_create(cluster_year=cy, defaults={"state": state, **default_deadlines(cy.year)})
 
 
 def make_criteria(cy: ClusterYear) -> dict[str, Criterion]:

@@ -13,12 +13,13 @@ from openpyxl import load_workbook
 
 from thidua.core.actors import SYSTEM
 from thidua.core.errors import InvalidInput
+from thidua.covenant.models import CycleState
 from thidua.organisations import services as org
 from thidua.organisations.models import Unit
 from thidua.scoring import services
 from thidua.scoring.evidence import sniff
 from thidua.scoring.models import MemberReport, ReportKind
-from thidua.scoring.tests.factories import unit
+from thidua.scoring.tests.factories import set_cycle, unit
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 20
@@ -46,6 +47,7 @@ def test_sniffing_by_content_not_name():
 def test_evidence_upload_and_checked_download(scored, client_as, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     cy, crits = scored
+    set_cycle(cy, CycleState.IMPLEMENTATION)  # the mid-year report (sơ kết) is written during implementation
     client = client_as("hcm.canbo")
     url = f"/scoring/TPTW/2023/reports/{unit('79').pk}/midyear/"
     assert client.post(url, {"op": "save", "summary": "Sơ kết"}).status_code == 302

@@ -10,9 +10,10 @@ import pytest
 
 from thidua.core.actors import SYSTEM
 from thidua.core.errors import Forbidden, NotFound
+from thidua.covenant.models import CycleState
 from thidua.scoring import selectors, services
 from thidua.scoring.models import ReportKind, ScorerRole
-from thidua.scoring.tests.factories import unit
+from thidua.scoring.tests.factories import set_cycle, unit
 
 BASE = "/api/v1/scoring/TPTW/2023"
 
@@ -55,6 +56,7 @@ def test_members_see_only_the_scores_they_gave_before_publication(scored, api_as
 
 def test_drafts_are_private_to_the_member(scored, api_as):
     cy, crits = scored
+    set_cycle(cy, CycleState.IMPLEMENTATION)  # the mid-year report (sơ kết) is written during implementation
     r = api_as("hcm.canbo").post(f"{BASE}/reports", data={"unit_id": unit("79").pk, "kind": "midyear",
                                                          "summary": "Nháp", "entries": []},
                                  content_type="application/json")
@@ -166,6 +168,7 @@ def test_published_ranking_contract_is_empty_until_published(scored):
 
 def test_report_kind_and_member_checks(scored, user_named):
     cy, crits = scored
+    set_cycle(cy, CycleState.IMPLEMENTATION)
     from thidua.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
