@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:code>/<int:year>/results/<slug:action>/", views.results_action, name="results_action"),
     path("<slug:code>/<int:year>/config/", views.config, name="config"),
     path("<slug:code>/<int:year>/reports/", views.reports, name="reports"),
+    path("<slug:code>/<int:year>/indicators/", views.indicators, name="indicators"),
     path("<slug:code>/<int:year>/reports/<int:unit_id>/<slug:kind>/", views.report_edit, name="report_edit"),
     path("<slug:code>/<int:year>/score/", views.scoring_home, name="scoring_home"),
     path("<slug:code>/<int:year>/score/<int:assignment_id>/", views.score_form, name="score_form"),

@@ -208,6 +208,74 @@ def reports(request, code, year):
     })
 
 
+def vn_number_input(text: str) -> str:
+    """A number typed the Vietnamese way as the services read it: "774.000" → "774000", "51,4" → "51.4",
+    "1.234,5" → "1234.5"; "99.6" (not groups of three) stays a decimal point."""
+    t = (text or "").strip().replace(" ", "").replace("\u00a0", "")
+    if "," in t:
+        return t.replace(".", "").replace(",", ".")
+    head, *groups = t.lstrip("-").split(".")
+    if groups and head.isdigit() and all(len(g) == 3 and g.isdigit() for g in groups):
+        return t.replace(".", "")
+    return t
+
+
+def _indicator_rows(request, cy, manage: bool) -> list[dict]:
+    """Per indicator: the members' rows and the national row, each saying whether the caller may edit it."""
+    shares = selectors.indicator_shares(cluster_year=cy)
+    own = {u.pk for u in selectors.members_of(cluster_year=cy)
+           if request.user.has_perm("scoring.edit_member_data", u.pk)} if not manage else set()
+    for s in shares:
+        for m in s["members"]:
+            m["editable"] = manage or m["unit_id"] in own
+        s["national_editable"] = manage
+    return shares
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def indicators(request, code, year):
+    """Socio-economic indicators of the members and the national totals (DOMAIN.md §3 step 3): everyone who
+    sees the cluster-year reads them; the secretariat and the organiser enter any value, a member's officers
+    their own unit's (scoring.services.indicator_value_set checks and audits). With htmx a save answers with
+    the indicator's card only."""
+    cy = _cy(request, code, year)
+    manage = selectors.can_manage(request.user, cy)
+    error, saved_indicator = None, None
+    if request.method == "POST":
+        raw_unit = request.POST.get("unit_id", "")
+        try:
+            indicator_id = int(request.POST.get("indicator_id") or 0)
+            unit_id = int(raw_unit) if raw_unit else None
+        except ValueError:
+            raise NotFound() from None
+        saved_indicator = indicator_id
+        try:
+            services.indicator_value_set(actor=request.user, cluster_year=cy, indicator_id=indicator_id,
+                                         unit_id=unit_id, value=vn_number_input(request.POST.get("value", "")),
+                                         source=request.POST.get("source", ""))
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            details = "; ".join(str(d.message) for d in getattr(exc, "details", []) or [])
+            error = {"unit_id": unit_id, "message": f"{exc.message} {details}".strip()}
+            if not request.headers.get("HX-Request"):
+                messages.error(request, error["message"])
+                return _back(code, year, "indicators")
+        else:
+            if not request.headers.get("HX-Request"):
+                messages.success(request, _("Đã lưu số liệu."))
+                return _back(code, year, "indicators")
+    shares = _indicator_rows(request, cy, manage)
+    context = {"cy": cy, "shares": shares, "manage": manage, "error": error}
+    if request.method == "POST":  # htmx: the card of the indicator just saved
+        card = next((s for s in shares if s["indicator"].pk == saved_indicator), None)
+        if card is None:
+            raise NotFound()
+        return render(request, "scoring/_indicator_card.html", {**context, "s": card})
+    return render(request, "scoring/indicators.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def report_edit(request, code, year, unit_id, kind):
