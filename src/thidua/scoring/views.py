@@ -162,7 +162,9 @@ def config(request, code, year):
                 services.config_save(actor=request.user, cluster_year=cy, rule=request.POST.get("rule", ""),
                                      comment_margin=request.POST.get("comment_margin"),
                                      bonus_cap=request.POST.get("bonus_cap"), penalty_cap=request.POST.get("penalty_cap"),
-                                     tie_breaks=[t for t in tbs if t[0]], legal_basis=request.POST.get("legal_basis", ""))
+                                     tie_breaks=[t for t in tbs if t[0]], legal_basis=request.POST.get("legal_basis", ""),
+                                     award_window_years=request.POST.get("award_window_years") or None,
+                                     award_history_follows_unit=request.POST.get("award_history_follows_unit") == "on")
             elif op == "generate":
                 services.assignments_generate(actor=request.user, cluster_year=cy,
                                               cross_per_member=int(request.POST.get("cross_per_member") or 2))

@@ -100,3 +100,19 @@ def test_award_rule_validation(world):
     with pytest.raises(InvalidInput) as exc:
         configure(cy, award_window_years=0)
     assert exc.value.details[0].field == "award_window_years"
+
+
+def test_award_rule_on_the_configuration_page(world, client_as):
+    cy, _crits, _award_type = world
+    from thidua.scoring.models import ScoringConfig
+
+    url = f"/scoring/TPTW/{cy.year}/config/"
+    data = {"op": "save", "rule": "mean", "comment_margin": "1", "bonus_cap": "0", "penalty_cap": "0",
+            "tie_break_1": "bonus", "award_window_years": "3"}
+    assert client_as("hanoi.canbo").post(url, data).status_code == 302
+    config = ScoringConfig.objects.get(cluster_year=cy)
+    assert config.award_window_years == 3 and config.award_history_follows_unit is False  # box not ticked
+    client_as("hanoi.canbo").post(url, {**data, "award_history_follows_unit": "on", "award_window_years": "11"})
+    config.refresh_from_db()
+    assert config.award_window_years == 3  # refused whole: 11 is out of range
+    assert client_as("hcm.canbo").post(url, data).status_code == 404  # a member's officer does not configure
