@@ -157,11 +157,14 @@ def _count(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("url", ["/scoring/TPTW/2023/", "/api/v1/scoring/TPTW/2023/ranking",
-                                 "/scoring/TPTW/2023/reconciliation/"])
-def test_query_count_constant_in_members(scored, client_as, api_as, url):
+@pytest.mark.parametrize("url,user", [("/scoring/TPTW/2023/", "hanoi.canbo"),
+                                      ("/api/v1/scoring/TPTW/2023/ranking", "hanoi.canbo"),
+                                      ("/scoring/TPTW/2023/reconciliation/", "hanoi.canbo"),
+                                      ("/scoring/TPTW/2023/indicators/", "hanoi.canbo"),
+                                      ("/scoring/TPTW/2023/indicators/", "hcm.canbo")])
+def test_query_count_constant_in_members(scored, client_as, api_as, url, user):
     cy, _ = scored
-    client = api_as("hanoi.canbo") if url.startswith("/api") else client_as("hanoi.canbo")
+    client = api_as(user) if url.startswith("/api") else client_as(user)
     client.get(url)
     small = _count(client, url)
     _grow(cy, 4)
