@@ -477,16 +477,60 @@ def award_record_register(*, actor, award_code: str, year: int, decision_number:
 
 
 IMPORT_COLUMNS = ["Loại đối tượng", "Mã đơn vị", "Họ và tên", "Số định danh", "Mã danh hiệu", "Năm",
-                  "Loại khen thưởng", "Số quyết định", "Ngày quyết định", "Người ký"]
+                  "Loại khen thưởng", "Số quyết định", "Ngày quyết định", "Người ký", "Địa chỉ hộ gia đình"]
+# Files made before households could be imported have the first ten columns only; they are still accepted.
+IMPORT_REQUIRED_COLUMNS = IMPORT_COLUMNS[:10]
+IMPORT_KINDS = {"tập thể": RecipientKind.COLLECTIVE, "cá nhân": RecipientKind.INDIVIDUAL,
+                "hộ gia đình": RecipientKind.HOUSEHOLD}
+
+
+def _import_header_ok(header) -> bool:
+    cells = [str(c or "").strip() for c in header]
+    if cells[:len(IMPORT_REQUIRED_COLUMNS)] != IMPORT_REQUIRED_COLUMNS:
+        return False
+    extra = [c for c in cells[len(IMPORT_REQUIRED_COLUMNS):len(IMPORT_COLUMNS)] if c]
+    return not extra or extra == IMPORT_COLUMNS[len(IMPORT_REQUIRED_COLUMNS):]
+
+
+def _household_key(unit_id: int, head_name: str, address: str) -> tuple:
+    """A household is known by its head and address within the unit that manages it (case and spacing do
+    not make another household)."""
+    return unit_id, " ".join(head_name.split()).casefold(), " ".join(address.split()).casefold()
+
+
+def history_import_template() -> bytes:
+    """The .xlsx to fill in: the header row and one example row per kind of nominee."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Lich su khen thuong"
+    ws.append(IMPORT_COLUMNS)
+    ws.append(["Tập thể", "01", None, None, "co-thi-dua-cap-bo-tinh", 2018, "merit", "12/QĐ-UBND", "2019-01-15",
+               "Chủ tịch", None])
+    ws.append(["Cá nhân", "01", "Nguyễn Văn A", "001090000001", "chien-si-thi-dua-co-so", 2023, "merit",
+               "45/QĐ-UBND", "2024-01-10", "Giám đốc", None])
+    ws.append(["Hộ gia đình", "01", "Trần Văn B", None, "giay-khen", 2022, "merit", "78/QĐ-UBND", "2023-02-01",
+               "Chủ tịch", "Thôn 1, xã X"])
+    for col, width in zip("ABCDEFGHIJK", (16, 12, 24, 16, 28, 8, 18, 16, 16, 16, 28), strict=True):
+        ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 @transaction.atomic
 def history_import_excel(*, actor, content: bytes) -> dict:
-    """Import award history from an .xlsx (columns IMPORT_COLUMNS). Every row is checked first; any error
-    rejects the whole file with row, column and reason, and nothing is saved."""
+    """Import award history from an .xlsx (columns IMPORT_COLUMNS; the last, the household's address, may be
+    left out of files without households). Every row is checked first; any error rejects the whole file with
+    row, column and reason, and nothing is saved.
+
+    Nominees: a collective is the unit of "Mã đơn vị"; a person is found by national ID (created in that unit
+    if new); a household by its head ("Họ và tên") and address within the unit (created if new)."""
     require_perm(actor, "awards.import_history")
     import openpyxl
 
+    from thidua.awards.models import Household
     from thidua.organisations.models import Unit
 
     if len(content) > MAX_UPLOAD_BYTES:
@@ -496,14 +540,17 @@ def history_import_excel(*, actor, content: bytes) -> dict:
     except Exception as exc:  # openpyxl raises many kinds for a non-xlsx file
         raise invalid(_("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ."), field="file") from exc
     rows = list(wb.active.iter_rows(values_only=True))
-    if not rows or [str(c or "").strip() for c in rows[0][:len(IMPORT_COLUMNS)]] != IMPORT_COLUMNS:
-        raise invalid(_("Dòng tiêu đề phải là: %(c)s.") % {"c": ", ".join(IMPORT_COLUMNS)}, field="file")
+    if not rows or not _import_header_ok(rows[0]):
+        raise invalid(_("Dòng tiêu đề phải là: %(c)s (cột cuối chỉ cần khi có hộ gia đình).")
+                      % {"c": ", ".join(IMPORT_COLUMNS)}, field="file")
     awards = {a.code: a for a in AwardType.objects.all()}
     units = dict(Unit.objects.values_list("code", "pk"))
+    households: dict[tuple, list[int]] = {}
+    for h in Household.objects.filter(unit_id__in=units.values()).values("pk", "unit_id", "head_name", "address"):
+        households.setdefault(_household_key(h["unit_id"], h["head_name"], h["address"]), []).append(h["pk"])
     errors: list[ErrorDetail] = []
     parsed = []
     seen = set()
-    kinds = {"tập thể": RecipientKind.COLLECTIVE, "cá nhân": RecipientKind.INDIVIDUAL}
     bases = {str(label).lower(): value for value, label in Basis.choices} | {v: v for v in Basis.values}
     for n, row in enumerate(rows[1:], start=2):
         if not any(c not in (None, "") for c in row):
@@ -513,9 +560,9 @@ def history_import_excel(*, actor, content: bytes) -> dict:
         def err(col, msg, n=n):
             errors.append(ErrorDetail(message=str(msg), row=n, column=col))
 
-        kind = kinds.get(str(cells["Loại đối tượng"] or "").strip().lower())
+        kind = IMPORT_KINDS.get(" ".join(str(cells["Loại đối tượng"] or "").split()).lower())
         if kind is None:
-            err("Loại đối tượng", _("Phải là 'Tập thể' hoặc 'Cá nhân'."))
+            err("Loại đối tượng", _("Phải là 'Tập thể', 'Cá nhân' hoặc 'Hộ gia đình'."))
         unit_code = str(cells["Mã đơn vị"] or "").strip()
         if unit_code not in units:
             err("Mã đơn vị", _("Không có đơn vị mã %(c)s.") % {"c": unit_code or "—"})
@@ -546,39 +593,76 @@ def history_import_excel(*, actor, content: bytes) -> dict:
             except ValueError:
                 ddate = None
                 err("Ngày quyết định", _("Ngày không hợp lệ (dạng 2021-08-30)."))
-        name = str(cells["Họ và tên"] or "").strip()
+        name = " ".join(str(cells["Họ và tên"] or "").split())
         nid = str(cells["Số định danh"] or "").strip()
+        address = " ".join(str(cells["Địa chỉ hộ gia đình"] or "").split())
         if kind == RecipientKind.INDIVIDUAL:
             if not name:
                 err("Họ và tên", _("Cần nhập họ và tên."))
             if not re.fullmatch(r"\d{12}", nid):
                 err("Số định danh", _("Số định danh cá nhân gồm đúng 12 chữ số."))
-        key = (kind, unit_code, nid, award.code if award else None, year)
+        if kind == RecipientKind.HOUSEHOLD:
+            if not name:
+                err("Họ và tên", _("Cần nhập họ và tên chủ hộ."))
+            elif len(name) > 150:
+                err("Họ và tên", _("Họ và tên chủ hộ tối đa 150 ký tự."))
+            if not address:
+                err("Địa chỉ hộ gia đình", _("Cần nhập địa chỉ của hộ."))
+            elif len(address) > 255:
+                err("Địa chỉ hộ gia đình", _("Địa chỉ tối đa 255 ký tự."))
+            if nid:
+                # The household is known by its head and address; an ID number here would be kept nowhere.
+                err("Số định danh", _("Để trống với hộ gia đình (hộ được nhận biết bằng chủ hộ và địa chỉ)."))
+            if name and address and unit_code in units and len(
+                    households.get(_household_key(units[unit_code], name, address), [])) > 1:
+                err("Địa chỉ hộ gia đình", _("Đơn vị có nhiều hộ cùng chủ hộ và địa chỉ này; sửa danh sách hộ gia "
+                                             "đình trước khi nhập."))
+        elif address:
+            err("Địa chỉ hộ gia đình", _("Chỉ ghi địa chỉ với hộ gia đình."))
+        if kind == RecipientKind.HOUSEHOLD:
+            who = _household_key(0, name, address)[1:]
+        else:
+            who = (nid,)
+        key = (kind, unit_code, *who, award.code if award else None, year)
         if key in seen:
             err("Mã danh hiệu", _("Trùng với một dòng phía trên (một thành tích chỉ khen một lần)."))
         seen.add(key)
-        parsed.append((n, kind, unit_code, name, nid, award, year, basis, number, ddate, str(cells["Người ký"] or "")))
+        parsed.append((n, kind, unit_code, name, nid, address, award, year, basis, number, ddate,
+                       str(cells["Người ký"] or "")))
     if not parsed and not errors:
         raise invalid(_("Tệp không có dòng dữ liệu nào."), field="file")
     if errors:
         raise InvalidInput(message=_("Tệp có %(n)d lỗi; chưa lưu dòng nào.") % {"n": len(errors)}, details=errors)
     created = 0
-    for n, kind, unit_code, name, nid, award, year, basis, number, ddate, signer in parsed:
-        unit_id, person_id = units[unit_code], None
+    new_households = 0
+    for n, kind, unit_code, name, nid, address, award, year, basis, number, ddate, signer in parsed:
+        unit_id, person_id, household_id = units[unit_code], None, None
         if kind == RecipientKind.INDIVIDUAL:
             person = Person.objects.filter(national_id=nid).first()
             if person is None:
                 person = Person.objects.create(full_name=name, national_id=nid, unit_id=unit_id)
             unit_id, person_id = None, person.pk
+        elif kind == RecipientKind.HOUSEHOLD:
+            hkey = _household_key(unit_id, name, address)
+            if not households.get(hkey):
+                h = Household.objects.create(head_name=name, address=address, unit_id=unit_id)
+                audit_record(action="awards.household.created", actor=actor, obj=h,
+                             payload={"unit": unit_code, "head_name": name, "address": address, "source": "import",
+                                      "row": n})
+                households[hkey] = [h.pk]
+                new_households += 1
+            unit_id, household_id = None, households[hkey][0]
         try:
-            _register(actor=actor, award=award, year=year, unit_id=unit_id, person_id=person_id, decision_number=number,
-                      decision_date=ddate, signer=signer, basis=basis, source=RecordSource.IMPORT)
+            _register(actor=actor, award=award, year=year, unit_id=unit_id, person_id=person_id,
+                      household_id=household_id, decision_number=number, decision_date=ddate, signer=signer,
+                      basis=basis, source=RecordSource.IMPORT)
         except Conflict as exc:
             # Already in the history: the whole import is refused so the file can be corrected and re-sent.
             raise InvalidInput(message=_("Tệp có 1 lỗi; chưa lưu dòng nào."), details=[
                 ErrorDetail(message=str(exc.message), row=n, column="Mã danh hiệu")]) from exc
         created += 1
-    audit_record(action="awards.history.imported", actor=actor, obj=None, payload={"rows": created})
+    audit_record(action="awards.history.imported", actor=actor, obj=None,
+                 payload={"rows": created, "new_households": new_households})
     return {"rows": created}
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("persons/", views.person_list, name="person_list"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path("history/import/", views.history_import, name="history_import"),
+    path("history/import/template/", views.history_import_template, name="history_import_template"),
 ]
 urlpatterns += [
     path("persons/new/", views.person_create, name="person_create"),

@@ -294,6 +294,21 @@ def history_import(request):
                                                           "columns": services.IMPORT_COLUMNS})
 
 
+@require_GET
+@login_required
+def history_import_template(request):
+    """The .xlsx to fill in for the history import (header and one example row per kind of nominee)."""
+    from django.http import HttpResponse
+
+    if not request.user.has_perm("awards.import_history"):
+        raise NotFound()
+    resp = HttpResponse(services.history_import_template(),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = 'attachment; filename="mau-nhap-lich-su-khen-thuong.xlsx"'
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def award_type_edit(request, code: str):
