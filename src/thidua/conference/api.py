@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from thidua.conference import selectors, services
-from thidua.conference.documents import conference_minutes_issue
+from thidua.conference.documents import conference_minutes_issue, results_report_issue
 from thidua.conference.models import BallotMethod
 from thidua.core.api import NumberedPagination
 from thidua.core.errors import NotFound
@@ -168,6 +168,8 @@ class VoterOut(Schema):
 class DocumentOut(Schema):
     uid: str
     title: str
+    symbol: str
+    number: int | None
 
     @staticmethod
     def resolve_uid(obj):
@@ -231,6 +233,12 @@ def create_ballot(request, conference_id: int, payload: BallotIn):
              summary="Lập Biên bản hội nghị (.docx, PDF)")
 def issue_minutes(request, conference_id: int):
     return Status(201, conference_minutes_issue(actor=request.user, conference_id=conference_id))
+
+
+@router.post("/conferences/{int:conference_id}/results-report", response={201: DocumentOut},
+             summary="Lập Báo cáo kết quả bình xét, suy tôn gửi cơ quan tổ chức (khi mọi kết quả đã xác nhận)")
+def issue_results_report(request, conference_id: int):
+    return Status(201, results_report_issue(actor=request.user, conference_id=conference_id))
 
 
 @router.get("/ballots/{int:ballot_id}", response=BallotOut, summary="Cuộc bỏ phiếu")

@@ -11,14 +11,17 @@ ballot or the minutes of the same conference (a corrected regeneration) keeps th
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from thidua.conference.models import Ballot, BallotKind, BallotState, Conference, PassBasis, VoterBasis
 from thidua.conference.selectors import attendance, ballot_result, ballots_of
-from thidua.core.errors import InvalidState
+from thidua.core.audit import audit_record
+from thidua.core.errors import ErrorDetail, InvalidInput, InvalidState
 from thidua.core.permissions import require_perm
-from thidua.documents.formats import vn_date
+from thidua.documents.formats import format_decimal, vn_date
 from thidua.documents.models import IssuedDocument
 from thidua.documents.services import Numbering, cluster_scope, document_issue, document_key_of
 from thidua.documents.spec import BulletList, Heading, OfficialDocument, Paragraph, SignatureBlock, Table
@@ -217,3 +220,248 @@ def conference_minutes_issue(*, actor, conference_id: int, with_pdf: bool = True
     return document_issue(actor=actor, spec=conference_minutes_spec(conf), obj=conf,
                           cluster_year=conf.cluster_year, with_pdf=with_pdf, numbering=_numbering(conf, conf))
 
+
+# --- Step 7: the cluster's report of the review results to the organiser ---------------------------------
+
+REPORT_TYPE = "bao_cao"
+REPORT_KEY = "ket-qua-binh-xet"
+
+
+def _chains(conf: Conference) -> list[list[Ballot]]:
+    """The conference's ballots as chains of rounds (a ballot, then its runoffs), in creation order."""
+    ballots = list(Ballot.objects.filter(conference=conf).select_related("outcome").order_by("id"))
+    children = {b.parent_id: b for b in ballots if b.parent_id}
+    chains = []
+    for b in ballots:
+        if b.parent_id:
+            continue
+        chain = [b]
+        while chain[-1].pk in children:
+            chain.append(children[chain[-1].pk])
+        chains.append(chain)
+    return chains
+
+
+def results_pending(conf: Conference, chains: list[list[Ballot]] | None = None) -> list[Ballot]:
+    """Ballots whose result is not confirmed yet (a counted round settled by a runoff is not pending)."""
+    pending = []
+    for chain in chains if chains is not None else _chains(conf):
+        for i, b in enumerate(chain):
+            settled_by_runoff = b.state == BallotState.COUNTED and i + 1 < len(chain)
+            if b.state != BallotState.CONFIRMED and not settled_by_runoff:
+                pending.append(b)
+    return pending
+
+
+def _round_result(b: Ballot) -> dict:
+    outcome = getattr(b, "outcome", None) if b.state == BallotState.CONFIRMED else None
+    return outcome.summary if outcome is not None and outcome.summary else ballot_result(ballot=b)
+
+
+def _chain_winners(chain: list[Ballot]) -> list[tuple[dict, dict, Ballot]]:
+    """(candidate row, round result, round) of each winner of a chain, in the order they were chosen."""
+    won = []
+    for b in chain:
+        result = _round_result(b)
+        rows = {c["id"]: c for c in result["candidates"]}
+        won += [(rows[i], result, b) for i in result["winners"] if i in rows]
+    return won
+
+
+def _records(conf: Conference, chains: list[list[Ballot]]) -> dict[tuple[str, str], IssuedDocument]:
+    """The latest Biên bản of the conference and of each of its ballots, by (object type, id), in one query."""
+    from thidua.core.audit import object_ref
+
+    refs = [object_ref(conf)] + [object_ref(b) for chain in chains for b in chain]
+    q = models.Q(pk__in=[])
+    for object_type, object_id in refs:
+        q |= models.Q(object_type=object_type, object_id=object_id)
+    latest: dict[tuple[str, str], IssuedDocument] = {}
+    for doc in IssuedDocument.objects.filter(q, type_key=MINUTES_TYPE).order_by("created_at", "id"):
+        latest[(doc.object_type, doc.object_id)] = doc
+    return latest
+
+
+def _record_of(records: dict, obj: models.Model) -> IssuedDocument | None:
+    from thidua.core.audit import object_ref
+
+    return records.get(object_ref(obj))
+
+
+def _votes_text(row: dict, result: dict) -> str:
+    return (f"{row['votes']}/{result['basis_count']} phiếu, "
+            f"{format_decimal(row['percent'], 2)}% {result['basis_label'].lower()}")
+
+
+def results_report_spec(conf: Conference, *, on: date, number: int | None = None) -> OfficialDocument:
+    """The Báo cáo kết quả bình xét, suy tôn của Cụm (DOMAIN.md §3 step 7), from the confirmed results.
+    A fixed number of queries, whatever the number of ballots and members."""
+    from thidua.conference import adapters, rule_defaults
+    from thidua.organisations.selectors import year_end
+
+    cy = conf.cluster_year
+    cluster = cy.cluster
+    heads = {u.pk: u for u in annotate_as_of(type(cluster.organiser).objects.filter(
+        pk__in=[x for x in (cy.head_id, cluster.organiser_id) if x]), on)}
+    head = heads.get(cy.head_id)
+    head_name = (head.as_of_name or head.name) if head else ""
+    organiser = heads[cluster.organiser_id]
+    standing_code = rule_defaults.STANDING_BODY_CODES.get(organiser.code)
+    standing = (annotate_as_of(type(organiser).objects.filter(code=standing_code), on).first()
+                if standing_code else None)
+    to = organiser.as_of_name or organiser.name
+    if standing is not None:
+        to += f" (qua {standing.as_of_name or standing.name})"
+    rows = attendance(conference=conf)
+    present = [r for r in rows if r["present"]]
+    blocks: list = [
+        Paragraph(f"Kính gửi: {to}.", indent=False, align="center"),
+        Paragraph(f"Ngày {vn_date(conf.held_on).removeprefix('ngày ')}, tại {conf.place}, {cluster.name} tổ chức Hội "
+                  f"nghị tổng kết công tác thi đua, khen thưởng năm {cy.year}, có {len(present)}/"
+                  f"{len(rows)} đơn vị thành viên dự"
+                  + (f"; {conf.central_leader} dự và chỉ đạo hội nghị" if conf.central_leader else "")
+                  + f". {head_name or 'Cụm trưởng'}, Cụm trưởng năm {cy.year}, báo cáo kết quả bình xét, suy tôn "
+                  f"và đề nghị khen thưởng của Cụm như sau:"),
+        Heading("I. KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG", 1),
+    ]
+    ranking = adapters.published_ranking(cluster_year=cy)
+    if ranking:
+        names = {u.pk: u.as_of_name or u.name for u in annotate_as_of(
+            type(organiser).objects.filter(pk__in=[r.unit_id for r in ranking]), year_end(cy.year))}
+        blocks.append(Table(
+            columns=["Hạng", "Đơn vị", "Tổng điểm", "Xếp loại"],
+            rows=[[str(r.rank), names.get(r.unit_id, str(r.unit_id)),
+                   format_decimal(r.total, 2) if r.total is not None else "—", r.classification or ""] for r in ranking],
+            widths_mm=[18, 92, 30, 35], aligns=["center", "left", "center", "center"]))
+        ties = [names.get(r.unit_id, "") for r in ranking if r.tie_unresolved]
+        if ties:
+            blocks.append(Paragraph("Các đơn vị bằng điểm sau mọi tiêu chí phân hạng: " + ", ".join(ties) + "."))
+    else:
+        blocks.append(Paragraph("Kết quả chấm điểm, xếp hạng của năm chưa được công bố trên hệ thống."))
+
+    chains = _chains(conf)
+    proposals: list[tuple[str, dict, dict]] = []  # (award label, candidate row, round result)
+    blocks.append(Heading("II. KẾT QUẢ BÌNH XÉT, SUY TÔN", 1))
+    award_chains = [c for c in chains if c[0].kind == BallotKind.AWARD]
+    for n, chain in enumerate(award_chains, start=1):
+        root = chain[0]
+        label = str(rule_defaults.AWARD_LABELS.get(root.award_code, root.award_code or root.title))
+        blocks.append(Heading(f"{n}. {label}", 2))
+        for b in chain:
+            result = _round_result(b)
+            f = result["figures"]
+            blocks.append(Paragraph(
+                (f"Vòng {b.round}: " if len(chain) > 1 else "")
+                + f"{'Phiếu giấy' if b.method == 'paper' else 'Bỏ phiếu kín trực tuyến'}; phát ra {f['issued']}, "
+                f"thu vào {f['returned']}, hợp lệ {f['valid']}, không hợp lệ {f['invalid']}. Quy tắc: "
+                f"{_rule_text(b)}"))
+            blocks.append(Table(
+                columns=["TT", "Đơn vị", "Số phiếu", "Tỷ lệ (%)", "Kết quả"],
+                rows=[[str(i), c["label"], str(c["votes"]), format_decimal(c["percent"], 2),
+                       "Đề nghị" if c["id"] in result["winners"] else ("Đạt ngưỡng" if c["passed"] else "Không đạt")]
+                      for i, c in enumerate(result["candidates"], start=1)],
+                widths_mm=[12, 78, 25, 25, 25], aligns=["center", "left", "center", "center", "center"]))
+        won = _chain_winners(chain)
+        proposals += [(label, row, result) for row, result, _b in won]
+        blocks.append(Paragraph(
+            f"Hội nghị suy tôn, đề nghị tặng {label}: " + "; ".join(
+                f"{row['label']} ({_votes_text(row, result)})" for row, result, _b in won) + "."
+            if won else f"Không có đơn vị nào đạt ngưỡng để đề nghị tặng {label}."))
+    if not award_chains:
+        blocks.append(Paragraph("Hội nghị không tổ chức bỏ phiếu suy tôn, đề nghị khen thưởng."))
+
+    blocks.append(Heading(f"III. BẦU CỤM TRƯỞNG, CỤM PHÓ NĂM {cy.year + 1}", 1))
+    offices = []
+    for kind, office in ((BallotKind.ELECT_HEAD, "Cụm trưởng"), (BallotKind.ELECT_DEPUTY, "Cụm phó")):
+        for chain in (c for c in chains if c[0].kind == kind):
+            for row, result, _b in _chain_winners(chain):
+                offices.append(f"{office} năm {cy.year + 1}: {row['label']} ({_votes_text(row, result)}).")
+    blocks.append(BulletList(offices) if offices else Paragraph("Hội nghị không bầu Cụm trưởng, Cụm phó năm sau."))
+
+    blocks.append(Heading("IV. ĐỀ NGHỊ", 1))
+    if proposals:
+        blocks.append(Paragraph(f"{cluster.name} kính đề nghị {organiser.as_of_name or organiser.name} xem xét, "
+                                f"khen thưởng (hoặc trình cấp có thẩm quyền khen thưởng) các đơn vị sau:"))
+        blocks.append(Table(
+            columns=["TT", "Đơn vị", "Hình thức đề nghị", "Số phiếu", "Tỷ lệ (%)"],
+            rows=[[str(i), row["label"], label, f"{row['votes']}/{result['basis_count']}",
+                   format_decimal(row["percent"], 2)] for i, (label, row, result) in enumerate(proposals, start=1)],
+            widths_mm=[12, 55, 58, 20, 20], aligns=["center", "left", "left", "center", "center"]))
+        blocks.append(Paragraph("Hồ sơ đề nghị khen thưởng của từng đơn vị do đơn vị được đề nghị lập và gửi theo "
+                                "quy định.", italic=True))
+    else:
+        blocks.append(Paragraph("Năm nay Cụm không đề nghị khen thưởng."))
+
+    attachments = []
+    records = _records(conf, chains)
+    minutes = _record_of(records, conf)
+    if minutes is not None:
+        attachments.append(f"Biên bản hội nghị tổng kết ({minutes.symbol.removeprefix('Số: ')}).")
+    for chain in chains:
+        for b in chain:
+            rec = _record_of(records, b)
+            if rec is not None:
+                attachments.append(f"Biên bản kiểm phiếu: {b.title} ({rec.symbol.removeprefix('Số: ')}).")
+    blocks += [Paragraph("Hồ sơ kèm theo:", bold=True, indent=False), BulletList(attachments)]
+
+    recipients = ["Như trên"]
+    if conf.central_leader:
+        recipients.append("Lãnh đạo Trung ương phụ trách Cụm")
+    recipients += ["Các đơn vị thành viên Cụm", "Lưu: VT, Cụm"]
+    return OfficialDocument(
+        issuer_parent=cluster.name.upper(), issuer=("CỤM TRƯỞNG\n" + head_name.upper()).strip(),
+        type_key=REPORT_TYPE, number=number, issuer_code=ISSUER_CODE,
+        place=(head.as_of_short_name if head else "") or conf.place, date=on, title="BÁO CÁO",
+        subtitle=f"Kết quả bình xét, suy tôn và đề nghị khen thưởng năm {cy.year}",
+        blocks=blocks,
+        signatures=[SignatureBlock(authority="TM. CỤM TRƯỞNG", unit=head_name.upper() or None, title="CHỦ TỊCH",
+                                   name="")],
+        recipients=recipients, show_number=number is not None)
+
+
+def results_report_refusal(conf: Conference) -> str | None:
+    """Why the report cannot be issued yet (None when it can): results not all confirmed, or records missing."""
+    chains = _chains(conf)
+    pending = results_pending(conf, chains)
+    if pending:
+        return _("Kết quả hội nghị chưa được xác nhận đủ; còn: %(b)s. Hãy xác nhận kết quả trước khi lập báo cáo.") % {
+            "b": "; ".join(f"“{b.title}” ({b.get_state_display()})" for b in pending)}
+    confirmed = [b for chain in chains for b in chain if b.state == BallotState.CONFIRMED]
+    if not confirmed:
+        return _("Hội nghị chưa có kết quả bỏ phiếu nào được xác nhận: chưa lập được báo cáo kết quả.")
+    records = _records(conf, chains)
+    if _record_of(records, conf) is None:
+        return _("Chưa lập Biên bản hội nghị: báo cáo kết quả gửi kèm biên bản, hãy lập biên bản trước.")
+    missing = [b.title for b in confirmed if _record_of(records, b) is None]
+    if missing:
+        return _("Chưa lập Biên bản kiểm phiếu của: %(b)s.") % {"b": "; ".join(missing)}
+    return None
+
+
+@transaction.atomic
+def results_report_issue(*, actor, conference_id: int, on: date | None = None,
+                         with_pdf: bool = True) -> IssuedDocument:
+    """Issue the cluster's report of the review results to the organiser (DOMAIN.md §3 step 7), numbered in
+    the cluster's register of Báo cáo ("Số: 05/BC-CTĐ"); a re-issue keeps its number. The secretariat of
+    the year's head and the organiser issue it, once every result of the conference is confirmed; the
+    members of the cluster-year download it."""
+    from django.utils import translation
+
+    from thidua.conference.services import _conference_for
+
+    conf = _conference_for(actor, conference_id, lock=True)
+    require_perm(actor, "conference.manage_conference", conf.cluster_year)
+    on = on or date.today()
+    if on < conf.held_on:
+        raise InvalidInput(details=[ErrorDetail(message=_("Ngày báo cáo không được trước ngày họp (%(d)s).") % {
+            "d": conf.held_on.strftime("%d/%m/%Y")}, field="on")])
+    refusal = results_report_refusal(conf)
+    if refusal:
+        raise InvalidState(message=refusal)
+    with translation.override("vi"):
+        spec = results_report_spec(conf, on=on)
+    doc = document_issue(actor=actor, spec=spec, obj=conf, cluster_year=conf.cluster_year, unit=conf.cluster_year.head,
+                         with_pdf=with_pdf, numbering=_numbering(conf, conf, REPORT_KEY))
+    audit_record(action="conference.results_report.issued", actor=actor, obj=conf,
+                 payload={"document": str(doc.uid), "number": doc.symbol, "docx_sha256": doc.docx_sha256})
+    return doc

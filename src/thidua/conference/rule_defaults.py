@@ -23,6 +23,11 @@ AWARD_LABELS = {
 # Emulation & Commendation Council). Data: add the code of any other central council unit here.
 CENTRAL_COUNCIL_CODES = frozenset({"HDTDKT-TW"})
 
+# Where a cluster sends its results (DOMAIN.md §3 step 7): the organiser, through its standing body when it has
+# one (Ban Thi đua – Khen thưởng Trung ương is the standing body of the central council: recalled, not
+# re-read in the law; data, keyed by unit code). The report is addressed "<organiser> (qua <standing body>)".
+STANDING_BODY_CODES = {"HDTDKT-TW": "BTDKT-TW"}
+
 VERIFIED, HISTORIC, UNCONFIRMED = "VERIFIED", "HISTORIC", "UNCONFIRMED"
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from thidua.conference import selectors, services
-from thidua.conference.documents import conference_minutes_issue
+from thidua.conference.documents import conference_minutes_issue, results_report_issue
 from thidua.conference.forms import (
     BallotForm,
     CandidateForm,
@@ -137,6 +137,10 @@ def conference_action(request, conference_id: int, action: str):
         elif action == "minutes":
             conference_minutes_issue(actor=request.user, conference_id=conf.pk)
             messages.success(request, _("Đã lập Biên bản hội nghị."))
+        elif action == "results_report":
+            doc = results_report_issue(actor=request.user, conference_id=conf.pk)
+            messages.success(request, _("Đã lập Báo cáo kết quả bình xét, suy tôn gửi cơ quan tổ chức (%(n)s).")
+                             % {"n": doc.symbol})
         elif action == "close":
             services.conference_close(actor=request.user, conference_id=conf.pk)
             messages.success(request, _("Hội nghị đã kết thúc."))

@@ -130,3 +130,35 @@ def test_document_issue_numbers_prints_and_links_the_register_entry():
     assert later.register_entry.year == 2022 and later.register_entry_id != doc.register_entry_id
     entry = AuditEntry.objects.filter(action="documents.document.issued").order_by("-id").first()
     assert entry.payload["number"] == later.symbol
+
+
+def _old_numbered(cy, obj_id: str, number: int, d=date(2030, 5, 1)) -> IssuedDocument:
+    """A document numbered before the register existed (as the conference did until then)."""
+    return IssuedDocument.objects.create(type_key="bien_ban", title="BIÊN BẢN", number=number,
+                                         symbol=f"Số: {number:02d}/BB-CTĐ", issued_on=d, cluster_year=cy,
+                                         object_type="conference.ballot", object_id=obj_id, docx_path="x.docx",
+                                         docx_sha256="0" * 64)
+
+
+def test_migration_backfills_numbers_given_before_the_register():
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("thidua.documents.migrations.0002_number_register").backfill
+    cy = ClusterYear.objects.get(cluster__code="TPTW", year=2020)
+    a, a2, b = _old_numbered(cy, "901", 1), _old_numbered(cy, "901", 1), _old_numbered(cy, "902", 2)
+    backfill(apps, None)
+    for d in (a, a2, b):
+        d.refresh_from_db()
+    assert a.register_entry_id == a2.register_entry_id and a.register_entry.number == 1
+    assert (b.register_entry.number, b.register_entry.symbol, b.register_entry.year) == (2, "BB-CTĐ", 2030)
+    assert b.register_entry.scope == cluster_scope(cy.cluster_id)
+    assert b.register_entry.document_key == "conference.ballot:902"
+    # The next allocation continues after the highest number found.
+    assert number_allocate(actor=SYSTEM, scope=cluster_scope(cy.cluster_id), symbol="BB-CTĐ", year=2030,
+                           document_key="conference.ballot:903").number == 3
+    # Two documents that were given the same number are reported, not silently renumbered.
+    _old_numbered(cy, "904", 3)
+    with pytest.raises(RuntimeError, match="đã cấp cho hai văn bản"):
+        backfill(apps, None)
