@@ -204,9 +204,13 @@ class HouseholdForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Đơn vị quản lý"), coerce=int)
     note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
 
-    def __init__(self, *args, units=(), **kwargs):
+    def __init__(self, *args, units=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.pk, u.as_of_name or u.code) for u in units]
+        if editing:
+            # The managing unit is not changed by editing (as for a person's unit).
+            del self.fields["unit"]
+        else:
+            self.fields["unit"].choices = [(u.pk, u.as_of_name or u.code) for u in units]
 
 
 class DecisionForm(forms.Form):

@@ -73,12 +73,21 @@ def works_for_person_unit(user, person) -> bool:
     return person.unit_id in (g.officer_units | g.leader_units)
 
 
+@rules.predicate
+def works_for_household_unit(user, household) -> bool:
+    if household is None:
+        return False
+    g = grants_for(user)
+    return household.unit_id in (g.officer_units | g.leader_units)
+
+
 rules.add_perm("awards.manage_catalogue", is_central_board)
 rules.add_perm("awards.process_nomination", is_central_board)
 rules.add_perm("awards.edit_nomination", proposes_nomination)
 rules.add_perm("awards.propose_for_unit", is_central_board | works_for_unit)
 rules.add_perm("awards.manage_registry", is_central_board | works_for_unit)
 rules.add_perm("awards.manage_person", is_central_board | works_for_person_unit)
+rules.add_perm("awards.manage_household", is_central_board | works_for_household_unit)
 rules.add_perm("awards.view_national_id", is_central_board | works_for_person_unit)
 rules.add_perm("awards.import_history", is_central_board)
 rules.add_perm("awards.record_blocker", is_central_board)

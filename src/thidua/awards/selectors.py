@@ -246,6 +246,17 @@ def households_for(*, user) -> QuerySet[Household]:
     return qs.filter(unit_id__in=g.member_units)
 
 
+def attach_household_can_edit(*, user, households) -> None:
+    """`can_edit` on each household of a page (perm awards.manage_household), decided once for the page."""
+    from thidua.awards.rules import is_central_board
+
+    g = grants_for(user)
+    everyone = g.is_superuser or is_central_board(user)
+    own = g.officer_units | g.leader_units
+    for h in households:
+        h.can_edit = everyone or h.unit_id in own
+
+
 def household_get(*, user, pk: int) -> Household:
     h = households_for(user=user).filter(pk=pk).first()
     if h is None:

@@ -372,6 +372,50 @@ def household_create(*, actor, head_name: str, address: str, unit_id: int, note:
     return h
 
 
+HOUSEHOLD_EDITABLE = ("head_name", "address", "note")
+
+
+@transaction.atomic
+def household_update(*, actor, household_id: int, **changes):
+    """Correct a household's head, address or note (the managing unit changes only by a new registration, as
+    a person's unit does). Audited with the fields before and after."""
+    from thidua.awards.models import Household
+
+    h = Household.objects.select_for_update().filter(pk=household_id).first()
+    if h is None:
+        raise NotFound()
+    require_perm(actor, "awards.manage_household", h)
+    unknown = set(changes) - set(HOUSEHOLD_EDITABLE)
+    if unknown:
+        raise invalid(_("Không được sửa trường: %(f)s.") % {"f": ", ".join(sorted(unknown))}, field=sorted(unknown)[0])
+    changes = {f: " ".join(str(v or "").split()) for f, v in changes.items()}
+    errors = []
+    if "head_name" in changes:
+        if not changes["head_name"]:
+            errors.append(ErrorDetail(message=_("Cần nhập họ và tên chủ hộ."), field="head_name"))
+        elif len(changes["head_name"]) > 150:
+            errors.append(ErrorDetail(message=_("Họ và tên chủ hộ tối đa 150 ký tự."), field="head_name"))
+    if "address" in changes:
+        if not changes["address"]:
+            errors.append(ErrorDetail(message=_("Cần nhập địa chỉ của hộ."), field="address"))
+        elif len(changes["address"]) > 255:
+            errors.append(ErrorDetail(message=_("Địa chỉ tối đa 255 ký tự."), field="address"))
+    if "note" in changes and len(changes["note"]) > 255:
+        errors.append(ErrorDetail(message=_("Ghi chú tối đa 255 ký tự."), field="note"))
+    if errors:
+        raise InvalidInput(details=errors)
+    changed = [f for f, v in changes.items() if getattr(h, f) != v]
+    if not changed:
+        return h
+    before = {f: getattr(h, f) for f in changed}
+    for f in changed:
+        setattr(h, f, changes[f])
+    h.save(update_fields=changed)
+    audit_record(action="awards.household.updated", actor=actor, obj=h,
+                 payload={"changed": sorted(changed), "before": before, "after": {f: changes[f] for f in changed}})
+    return h
+
+
 @transaction.atomic
 def duty_rating_set(*, actor, person_id: int, year: int, rating: int) -> DutyRating:
     person = Person.objects.filter(pk=person_id).first()

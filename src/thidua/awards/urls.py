@@ -29,5 +29,6 @@ urlpatterns += [
     path("rules/", views.rules_unconfirmed, name="rules"),
     path("rules/<slug:ruleset>/<slug:rule>/", views.rule_override, name="rule_override"),
     path("households/", views.households, name="households"),
+    path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("decisions/", views.decisions, name="decisions"),
 ]

@@ -577,8 +577,31 @@ def households(request):
             return redirect("awards:households")
     page = paginate(selectors.households_for(user=request.user).order_by("head_name", "pk"),
                     page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
+    selectors.attach_household_can_edit(user=request.user, households=page.object_list)
     return render(request, "awards/households.html", {"form": form, "page": page},
                   status=422 if form is not None and form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def household_edit(request, pk: int):
+    household = selectors.household_get(user=request.user, pk=pk)
+    if not request.user.has_perm("awards.manage_household", household):
+        raise NotFound()
+    initial = {"head_name": household.head_name, "address": household.address, "note": household.note}
+    form = HouseholdForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(actor=request.user, household_id=household.pk, **form.cleaned_data)
+        except InvalidInput as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect("awards:households")
+    return render(request, "awards/household_form.html", {
+        "form": form, "household": household,
+        "history": paginate(audit_entries_for_object(obj=household), page=request.GET.get("hpage"), per_page=20),
+    }, status=422 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
