@@ -193,3 +193,216 @@ def decision_apply(request, payload: DecisionIn):
                                 decision_number=payload.decision_number, decision_date=payload.decision_date,
                                 signer=payload.signer, note=payload.note)
     return Status(201, _decision_out(d))
+
+
+# --- Registry: persons, households, duty ratings, collective figures --------------------------------------
+# The same selectors (scope: 404 outside it) and services (permission, validation, audit) as the pages.
+
+
+class PersonOut(Schema):
+    id: int
+    uid: str
+    full_name: str
+    unit_id: int
+    unit_code: str = Field(alias="unit.code")
+    national_id: str = Field(alias="shown_id", description="Đầy đủ với người được xem, dạng che với người khác")
+    national_id_masked: bool = Field(alias="id_masked")
+    birth_date: date | None
+    position: str
+
+    @staticmethod
+    def resolve_uid(obj) -> str:
+        return str(obj.uid)
+
+
+class PersonIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    full_name: str = Field(..., max_length=150)
+    unit_id: int
+    national_id: str = Field("", max_length=12)
+    birth_date: date | None = None
+    position: str = Field("", max_length=150)
+
+
+class PersonPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+    full_name: str | None = Field(None, max_length=150)
+    national_id: str | None = Field(None, max_length=12)
+    birth_date: date | None = None
+    position: str | None = Field(None, max_length=150)
+
+
+class PersonQuery(Schema):
+    unit_id: int | None = None
+
+
+def _shown(user, person):
+    """The national ID as the caller may see it (awards.view_national_id), on the object for PersonOut."""
+    person.shown_id = selectors.national_id_for(user=user, person=person)
+    person.id_masked = person.shown_id != person.national_id
+    return person
+
+
+class PersonPagination(NumberedPagination):
+    """Pages of persons: full or masked ID decided once for the page (no query per row)."""
+
+    def paginate_queryset(self, queryset, pagination, **params):
+        out = super().paginate_queryset(queryset, pagination, **params)
+        selectors.attach_shown_national_ids(user=params["request"].user, persons=out["items"])
+        for p in out["items"]:
+            p.id_masked = p.shown_id != p.national_id
+        return out
+
+
+@router.get("/awards/persons", response=list[PersonOut],
+            summary="Danh sách cá nhân trong phạm vi được xem (số định danh che nếu không cần xem)")
+@paginate(PersonPagination)
+def persons(request, q: Query[PersonQuery]):
+    qs = selectors.persons_for(user=request.user).order_by("full_name", "pk")
+    if q.unit_id:
+        qs = qs.filter(unit_id=q.unit_id)
+    return qs
+
+
+@router.get("/awards/persons/{int:person_id}", response=PersonOut, summary="Một cá nhân")
+def person(request, person_id: int):
+    return _shown(request.user, selectors.person_get(user=request.user, pk=person_id))
+
+
+@router.post("/awards/persons", response={201: PersonOut}, summary="Thêm cá nhân vào danh sách của đơn vị")
+def person_create(request, payload: PersonIn):
+    p = services.person_create(actor=request.user, **payload.dict())
+    return Status(201, _shown(request.user, selectors.person_get(user=request.user, pk=p.pk)))
+
+
+@router.patch("/awards/persons/{int:person_id}", response=PersonOut,
+              summary="Sửa thông tin cá nhân (chỉ các trường gửi lên)")
+def person_update(request, person_id: int, payload: PersonPatch):
+    selectors.person_get(user=request.user, pk=person_id)
+    changes = payload.dict(exclude_unset=True)
+    for f in ("full_name", "national_id", "position"):
+        if f in changes and changes[f] is None:
+            changes[f] = ""
+    services.person_update(actor=request.user, person_id=person_id, **changes)
+    return _shown(request.user, selectors.person_get(user=request.user, pk=person_id))
+
+
+class HouseholdOut(Schema):
+    id: int
+    uid: str
+    head_name: str
+    address: str
+    unit_id: int
+    unit_code: str = Field(alias="unit.code")
+    note: str
+
+    @staticmethod
+    def resolve_uid(obj) -> str:
+        return str(obj.uid)
+
+
+class HouseholdIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    head_name: str = Field(..., max_length=150)
+    address: str = Field(..., max_length=255)
+    unit_id: int
+    note: str = Field("", max_length=255)
+
+
+class HouseholdPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+    head_name: str | None = Field(None, max_length=150)
+    address: str | None = Field(None, max_length=255)
+    note: str | None = Field(None, max_length=255)
+
+
+@router.get("/awards/households", response=list[HouseholdOut], summary="Hộ gia đình trong phạm vi được xem")
+@paginate(NumberedPagination)
+def households(request, q: Query[PersonQuery]):
+    qs = selectors.households_for(user=request.user).order_by("head_name", "pk")
+    if q.unit_id:
+        qs = qs.filter(unit_id=q.unit_id)
+    return qs
+
+
+@router.get("/awards/households/{int:household_id}", response=HouseholdOut, summary="Một hộ gia đình")
+def household(request, household_id: int):
+    return selectors.household_get(user=request.user, pk=household_id)
+
+
+@router.post("/awards/households", response={201: HouseholdOut}, summary="Thêm hộ gia đình do đơn vị quản lý")
+def household_create(request, payload: HouseholdIn):
+    h = services.household_create(actor=request.user, **payload.dict())
+    return Status(201, selectors.household_get(user=request.user, pk=h.pk))
+
+
+@router.patch("/awards/households/{int:household_id}", response=HouseholdOut,
+              summary="Sửa chủ hộ, địa chỉ, ghi chú (chỉ các trường gửi lên)")
+def household_update(request, household_id: int, payload: HouseholdPatch):
+    selectors.household_get(user=request.user, pk=household_id)
+    changes = {f: ("" if v is None else v) for f, v in payload.dict(exclude_unset=True).items()}
+    services.household_update(actor=request.user, household_id=household_id, **changes)
+    return selectors.household_get(user=request.user, pk=household_id)
+
+
+class RatingOut(Schema):
+    year: int
+    rating: int
+    label: str
+
+    @staticmethod
+    def resolve_label(obj) -> str:
+        return str(obj.get_rating_display())
+
+
+class RatingIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    rating: int = Field(..., ge=0, le=3, description="0 không hoàn thành, 1 hoàn thành, 2 tốt, 3 xuất sắc")
+
+
+@router.get("/awards/persons/{int:person_id}/ratings", response=list[RatingOut],
+            summary="Xếp loại hoàn thành nhiệm vụ của một cá nhân, năm gần nhất trước")
+@paginate(NumberedPagination)
+def person_ratings(request, person_id: int):
+    return selectors.person_get(user=request.user, pk=person_id).ratings.order_by("-year")
+
+
+@router.put("/awards/persons/{int:person_id}/ratings/{int:year}", response=RatingOut,
+            summary="Ghi hoặc sửa xếp loại của một năm")
+def person_rating_set(request, person_id: int, year: int, payload: RatingIn):
+    selectors.person_get(user=request.user, pk=person_id)
+    return services.duty_rating_set(actor=request.user, person_id=person_id, year=year, rating=payload.rating)
+
+
+class FactsOut(Schema):
+    year: int
+    members: int
+    members_completed: int
+    members_advanced: int
+    members_cstd_grassroots: int
+    tasks_excellent: bool
+    unity: bool
+
+
+class FactsIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    members: int = Field(..., ge=0, le=10_000_000)
+    members_completed: int = Field(..., ge=0, le=10_000_000)
+    members_advanced: int = Field(..., ge=0, le=10_000_000)
+    members_cstd_grassroots: int = Field(..., ge=0, le=10_000_000)
+    tasks_excellent: bool
+    unity: bool = True
+
+
+@router.get("/awards/units/{int:unit_id}/facts", response=list[FactsOut],
+            summary="Số liệu bình xét Tập thể lao động xuất sắc của một tập thể, năm gần nhất trước")
+@paginate(NumberedPagination)
+def unit_facts(request, unit_id: int):
+    return selectors.collective_facts_for(user=request.user, unit_id=unit_id)
+
+
+@router.put("/awards/units/{int:unit_id}/facts/{int:year}", response=FactsOut,
+            summary="Ghi hoặc sửa số liệu của một năm")
+def unit_facts_set(request, unit_id: int, year: int, payload: FactsIn):
+    selectors.collective_facts_for(user=request.user, unit_id=unit_id)
+    return services.collective_facts_set(actor=request.user, unit_id=unit_id, year=year, **payload.dict())
