@@ -157,6 +157,27 @@ def nomination_action(request, nomination_id: int, action: str, payload: ActionI
     return services.SERVICE_FOR_ACTION[action](**kwargs)
 
 
+class IssuedDocumentOut(Schema):
+    id: int = Field(alias="issued_document.id")
+    requirement: str
+    number: int | None = Field(alias="issued_document.number")
+    symbol: str = Field(alias="issued_document.symbol")
+    issued_on: date = Field(alias="issued_document.issued_on")
+    title: str = Field(alias="issued_document.title")
+    uid: str
+
+    @staticmethod
+    def resolve_uid(obj) -> str:
+        return str(obj.issued_document.uid)
+
+
+@router.post("/awards/nominations/{nomination_id}/to-trinh", response={201: IssuedDocumentOut},
+             summary="Ban hành Tờ trình của hồ sơ, có số trong sổ của đơn vị trình (ban hành lại giữ số và ngày)")
+def nomination_issue_to_trinh(request, nomination_id: int):
+    selectors.nomination_get(user=request.user, pk=nomination_id)
+    return Status(201, services.nomination_issue_to_trinh(actor=request.user, nomination_id=nomination_id))
+
+
 @router.get("/awards/units/{unit_id}/history", response=list[RecordOut],
             summary="Lịch sử khen thưởng của đơn vị (kể cả đơn vị đã hợp nhất) tính đến một ngày")
 def unit_history(request, unit_id: int, q: Query[HistoryQuery]):

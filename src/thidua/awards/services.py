@@ -922,6 +922,48 @@ def nomination_generate_drafts(*, actor, nomination_id: int, on: date | None = N
     return made
 
 
+TO_TRINH = "to_trinh"
+
+
+def _to_trinh_numbering(n: Nomination):
+    """The proposing unit's register ("unit:<id>", symbol "TTr-UBND", calendar year of the document's date),
+    as the Tờ trình of this nomination: every issue of it carries the same number."""
+    from thidua.documents.services import Numbering, document_key_of, unit_scope
+
+    return Numbering(scope=unit_scope(n.proposing_unit_id), document_key=document_key_of(n, "to-trinh"))
+
+
+@transaction.atomic
+def nomination_issue_to_trinh(*, actor, nomination_id: int, on: date | None = None,
+                              with_pdf: bool = False) -> NominationDocument:
+    """Issue the Tờ trình of a nomination (to be signed, then its scan uploaded): generated from the data like
+    the draft, but registered with a number in the proposing unit's register ("Số: 05/TTr-UBND"). Drafts
+    stay unnumbered. A re-issue (the dossier was corrected, e.g. after a return) is the same document: it
+    keeps its number and its date, whatever day it is re-issued."""
+    n = _locked(actor, nomination_id)
+    require_perm(actor, "awards.edit_nomination", n)
+    if n.state not in (NominationState.DRAFT, NominationState.RETURNED):
+        raise InvalidState(message=_("Chỉ ban hành Tờ trình khi hồ sơ đang soạn hoặc bị trả lại."))
+    if TO_TRINH not in {r["code"] for r in selectors.dossier_requirements(n)}:
+        raise InvalidState(message=_("Hồ sơ của hình thức này không có Tờ trình."))
+    from thidua.documents.models import Audience
+    from thidua.documents.services import document_issue
+
+    numbering = _to_trinh_numbering(n)
+    first = (NominationDocument.objects.filter(nomination=n, requirement=TO_TRINH,
+                                               issued_document__register_entry__document_key=numbering.document_key)
+             .select_related("issued_document").order_by("created_at", "pk").first())
+    issued_on = first.issued_document.issued_on if first else (on or timezone.localdate())
+    spec = _draft_spec(n, TO_TRINH, issued_on)
+    doc = document_issue(actor=actor, spec=spec, obj=n, cluster_year=n.cluster_year, unit=n.proposing_unit,
+                         audience=Audience.UNIT, with_pdf=with_pdf, numbering=numbering)
+    made = NominationDocument.objects.create(nomination=n, requirement=TO_TRINH, issued_document=doc,
+                                             uploaded_by=actor if actor.pk else None)
+    audit_record(action="awards.nomination.to_trinh_issued", actor=actor, obj=n,
+                 payload={"document": doc.pk, "number": doc.symbol, "issued_on": issued_on, "reissue": bool(first)})
+    return made
+
+
 @transaction.atomic
 def nomination_upload_document(*, actor, nomination_id: int, requirement: str, filename: str,
                                content: bytes) -> NominationDocument:

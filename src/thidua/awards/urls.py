@@ -12,6 +12,7 @@ urlpatterns = [
     path("nominations/<int:pk>/", views.nomination_detail, name="nomination_detail"),
     path("nominations/<int:pk>/drafts/", views.nomination_drafts, name="nomination_drafts"),
     path("nominations/<int:pk>/upload/", views.nomination_upload, name="nomination_upload"),
+    path("nominations/<int:pk>/to-trinh/", views.nomination_issue, name="nomination_issue"),
     path("nominations/<int:pk>/files/<int:doc_id>/", views.nomination_file, name="nomination_file"),
     path("nominations/<int:pk>/<slug:action>/", views.nomination_action, name="nomination_action"),
     path("units/<int:unit_id>/history/", views.unit_history, name="unit_history"),

@@ -133,8 +133,10 @@ def _detail_context(request, n, upload_form=None, transition_form=None):
                                           exclude_nomination_id=n.pk, vote_summary=n.vote_summary,
                                           conference_winner=n.source == "conference")
     editable = can_propose and n.state in ("draft", "returned")
+    checklist = selectors.checklist(n)
     return {
-        "n": n, "checklist": selectors.checklist(n), "verdict": verdict,
+        "n": n, "checklist": checklist, "verdict": verdict,
+        "has_to_trinh": any(i.code == services.TO_TRINH for i in checklist),
         "actions": allowed_actions(n.state, can_propose=can_propose, can_process=can_process),
         "editable": editable,
         "upload_form": upload_form or (UploadForm(requirements=selectors.dossier_requirements(n)) if editable else None),
@@ -196,6 +198,22 @@ def nomination_drafts(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã lập dự thảo Tờ trình và Báo cáo thành tích."))
+    return redirect("awards:nomination_detail", pk=n.pk)
+
+
+@require_POST
+@login_required
+def nomination_issue(request, pk: int):
+    n = selectors.nomination_get(user=request.user, pk=pk)
+    try:
+        made = services.nomination_issue_to_trinh(actor=request.user, nomination_id=n.pk)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã ban hành Tờ trình %(s)s: in, ký rồi tải bản quét lên.")
+                         % {"s": made.issued_document.symbol})
     return redirect("awards:nomination_detail", pk=n.pk)
 
 
