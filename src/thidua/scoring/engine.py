@@ -177,11 +177,12 @@ def _cte(ids: str, vendor: str, rules: frozenset[str], *, overrides: bool = True
     mat = "MATERIALIZED " if vendor == "postgresql" else ""
     value, has_score = _scored_value(rules, vendor)
     if group_tie_break:
-        # The parent and grandparent codes (a group tie-break counts the leaves under the named group).
+        # The parent and grandparent codes (a group tie-break counts the leaves under the named group). Only
+        # groups can be parents (covenant.validation), so only the few group rows are hashed.
         tree = """LEFT JOIN (SELECT t.id, t.code, t.parent_id FROM covenant_criterion t
-                   WHERE t.criteria_set_id IN (SELECT cs FROM cfg)) p ON p.id = c.parent_id
+                   WHERE t.method = 'group' AND t.criteria_set_id IN (SELECT cs FROM cfg)) p ON p.id = c.parent_id
     LEFT JOIN (SELECT t.id, t.code FROM covenant_criterion t
-               WHERE t.criteria_set_id IN (SELECT cs FROM cfg)) gp ON gp.id = p.parent_id"""
+               WHERE t.method = 'group' AND t.criteria_set_id IN (SELECT cs FROM cfg)) gp ON gp.id = p.parent_id"""
         weights = ", ".join(
             f"(CASE WHEN cfg.tb{i} = 'group' AND cfg.tb{i}g <> '' AND cfg.tb{i}g IN (c.code, p.code, gp.code) "
             f"THEN (CASE WHEN c.method = 'penalty' THEN -1 ELSE 1 END) ELSE 0 END) AS w{i}" for i in (1, 2, 3))
@@ -324,13 +325,15 @@ k AS (
            {greatest}(t.base + t.bonus - t.penalty, 0) AS total, {_tb(1)} AS tb1, {_tb(2)} AS tb2, {_tb(3)} AS tb3
     FROM t JOIN cfg ON cfg.cy = t.cy JOIN organisations_unit u ON u.id = t.unit_id
 )
-SELECT k.cy, k.unit_id, {_dec('k.base')}, {_dec('k.bonus')}, {_dec('k.penalty')}, {_dec('k.total')},
-       {_dec('k.tb1')}, {_dec('k.tb2')}, {_dec('k.tb3')},
+SELECT k.cy AS cluster_year_id, k.unit_id, {_dec('k.base')} AS base_points, {_dec('k.bonus')} AS bonus_points,
+       {_dec('k.penalty')} AS penalty_points, {_dec('k.total')} AS total, {_dec('k.tb1')} AS tie_break_1,
+       {_dec('k.tb2')} AS tie_break_2, {_dec('k.tb3')} AS tie_break_3,
        (SELECT b.label FROM covenant_classificationband b
          WHERE b.criteria_set_id = k.cs AND b.min_points * 100 <= k.total AND k.total <= b.max_points * 100
-         ORDER BY b.min_points DESC LIMIT 1),
-       ROW_NUMBER() OVER (PARTITION BY k.cy ORDER BY k.total DESC, k.tb1 DESC, k.tb2 DESC, k.tb3 DESC, k.unit_code),
-       (COUNT(*) OVER (PARTITION BY k.cy, k.total, k.tb1, k.tb2, k.tb3) > 1)
+         ORDER BY b.min_points DESC LIMIT 1) AS classification,
+       ROW_NUMBER() OVER (PARTITION BY k.cy ORDER BY k.total DESC, k.tb1 DESC, k.tb2 DESC, k.tb3 DESC, k.unit_code)
+           AS rank,
+       (COUNT(*) OVER (PARTITION BY k.cy, k.total, k.tb1, k.tb2, k.tb3) > 1) AS tie_unresolved
 FROM k"""
 
 

@@ -254,8 +254,10 @@ class ScorerAssignment(models.Model):
 class Score(models.Model):
     """One scorer's points for one member on one criterion."""
 
+    # No index of its own: score_cy_unit_crit and score_unique both start with it (and the engine's ordered
+    # aggregation must use score_cy_unit_crit; a lone cluster_year index invites an extra sort).
     cluster_year = models.ForeignKey("organisations.ClusterYear", verbose_name=_("kỳ thi đua"),
-                                     on_delete=models.CASCADE, related_name="+")
+                                     on_delete=models.CASCADE, related_name="+", db_index=False)
     role = models.CharField(_("vai trò chấm"), max_length=20, choices=ScorerRole.choices)
     scorer_unit = models.ForeignKey("organisations.Unit", verbose_name=_("đơn vị chấm"), on_delete=models.PROTECT,
                                     related_name="+")
