@@ -589,8 +589,16 @@ def history_import_excel(*, actor, content: bytes) -> dict:
                       % {"c": ", ".join(IMPORT_COLUMNS)}, field="file")
     awards = {a.code: a for a in AwardType.objects.all()}
     units = dict(Unit.objects.values_list("code", "pk"))
+    # Only the households of the units the file's household rows name (one query, not the whole registry).
+    household_units = set()
+    for r in rows[1:]:
+        cells = list(r) + [None, None]
+        if IMPORT_KINDS.get(" ".join(str(cells[0] or "").split()).lower()) == RecipientKind.HOUSEHOLD:
+            code = str(cells[1] or "").strip()
+            if code in units:
+                household_units.add(units[code])
     households: dict[tuple, list[int]] = {}
-    for h in Household.objects.filter(unit_id__in=units.values()).values("pk", "unit_id", "head_name", "address"):
+    for h in Household.objects.filter(unit_id__in=household_units).values("pk", "unit_id", "head_name", "address"):
         households.setdefault(_household_key(h["unit_id"], h["head_name"], h["address"]), []).append(h["pk"])
     errors: list[ErrorDetail] = []
     parsed = []

@@ -91,3 +91,21 @@ def test_households_list_offers_edit_links_only_to_those_allowed(client_as, sett
     with CaptureQueriesContext(connection) as many:
         c.get("/awards/households/")
     assert len(many) == len(few)
+
+
+def test_a_unit_secretariat_sees_the_household_but_may_not_edit_it(client_as, api_as):
+    """Visible through the unit's secretariat role (scope), but only officers, leaders and the central board
+    keep the registry: the page is not found, the API answers 403, nothing changes."""
+    from thidua.accounts.models import Role, RoleGrant, ScopeKind, User
+
+    user = User.objects.create_user(username="h11.thuky01", password="x")
+    RoleGrant.objects.create(user=user, role=Role.SECRETARIAT, scope_kind=ScopeKind.UNIT, unit=Unit.objects.get(code="01"))
+    h = _household()
+    body = client_as("h11.thuky01").get("/awards/households/").content.decode()
+    assert "Nguyễn Văn Sửa" in body and f"/awards/households/{h.pk}/edit/" not in body
+    assert client_as("h11.thuky01").get(f"/awards/households/{h.pk}/edit/").status_code == 404
+    r = api_as("h11.thuky01").patch(f"/api/v1/awards/households/{h.pk}", data='{"head_name": "X"}',
+                                    content_type="application/json")
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    h.refresh_from_db()
+    assert h.head_name == "Nguyễn Văn Sửa"
