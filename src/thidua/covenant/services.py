@@ -834,7 +834,7 @@ def plan_document_issue(*, actor, cluster_year_id: int, with_pdf: bool = True):
     """Generate the Kế hoạch (plan) of the year from the cycle's dates and the table in force."""
     from thidua.covenant.documents import plan_spec
     from thidua.covenant.selectors import current_criteria_set
-    from thidua.documents.services import document_issue
+    from thidua.documents.services import Numbering, cluster_scope, document_issue, document_key_of
 
     cy = visible_cluster_year(user=actor, cluster_year_id=cluster_year_id)
     if not runs_year(roles_of(actor, cy)):
@@ -843,8 +843,10 @@ def plan_document_issue(*, actor, cluster_year_id: int, with_pdf: bool = True):
     cs = current_criteria_set(cluster_year=cy)
     if cs is None:
         raise InvalidState(message=_("Chưa có bộ tiêu chí cho kỳ thi đua này."))
+    # Numbered in the cluster's KH-CTĐ register, one number per year's plan (a re-issue keeps it).
     doc = document_issue(actor=actor, spec=plan_spec(cy=cy, cs=cs, cycle=cycle), obj=cycle, cluster_year=cy,
-                         with_pdf=with_pdf)
+                         with_pdf=with_pdf,
+                         numbering=Numbering(scope=cluster_scope(cy.cluster_id), document_key=document_key_of(cycle)))
     return doc
 
 

@@ -208,6 +208,13 @@ def test_plan_document_is_issued_by_the_secretariat_only(user_named):
 
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(open_stored(doc.docx_path).read_bytes())).paragraphs)
     assert doc.type_key == "ke_hoach" and "KẾ HOẠCH" in text and "TỔ CHỨC THỰC HIỆN" in text
+    # Numbered in the cluster's KH-CTĐ register; a re-issue (e.g. after a deadline changes) keeps its number.
+    assert doc.symbol.endswith("/KH-CTĐ") and doc.register_entry.number >= 1
+    d = docx.Document(io.BytesIO(open_stored(doc.docx_path).read_bytes()))
+    header = "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
+    assert doc.symbol in header
+    again = svc.plan_document_issue(actor=user_named("hcm.canbo"), cluster_year_id=cy.pk, with_pdf=False)
+    assert again.pk != doc.pk and again.symbol == doc.symbol
 
 
 def test_scan_download_is_scoped(client_as, user_named):
