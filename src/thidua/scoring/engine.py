@@ -63,7 +63,7 @@ def _clamped(raw: str, vendor: str) -> str:
         ELSE {least}({greatest}({raw}, 0), l.max_points) END, 2)"""
 
 
-def _auto_value(vendor: str, ratio: str = "a.r", occurrences: str = "a.occurrences") -> str:
+def _auto_value(vendor: str, ratio: str, occurrences: str) -> str:
     """The computed value of a quantitative / bonus / penalty cell from its ratio (computed once, see `aq`)."""
     least, _greatest = _fn(vendor)
     quant = (f"(CASE WHEN {ratio} IS NULL THEN 0 WHEN {ratio} >= 1 "
@@ -217,6 +217,9 @@ def _cte(ids: str, vendor: str, rules: frozenset[str], *, overrides: bool = True
         aw_join = "LEFT JOIN aw ON aw.cy = mb.cy AND aw.unit_id = mb.unit_id AND aw.criterion_id = l.id"
     else:
         occurrences, aw_join = "ent.occurrences", ""
+    # `l`: the leaves computed from reports and targets (and every leaf when overrides exist); `ls`: the
+    # scored leaves, narrow (their rows meet every aggregated score group).
+    l_methods = "c.method <> 'group'" if overrides else "c.method IN ('quantitative', 'bonus', 'penalty')"
     override_cell = f"""
     UNION ALL
     SELECT ov.cy, ov.unit_id, l.id, {cols}, {_centi(_clamped('ov.points', vendor))}
@@ -248,11 +251,15 @@ l AS {mat}(
            (CASE WHEN c.method = 'penalty' THEN 1 ELSE 0 END) AS wp, {weights}
     FROM cfg JOIN covenant_criterion c ON c.criteria_set_id = cfg.cs
     {tree}
-    WHERE c.method <> 'group'
+    WHERE {l_methods}
 ),{award_ctes(vendor) + "," if awards else ""}
 ls AS {mat}(
-    SELECT l.cy, l.id, l.rule, l.role, l.mpc, l.pf, l.w1, l.w2, l.w3 FROM l
-    WHERE l.method IN ('graded', 'pass_fail')
+    SELECT cfg.cy, c.id, cfg.rule,
+           (CASE cfg.rule WHEN 'panel' THEN 'panel' WHEN 'central' THEN 'central' ELSE 'cross' END) AS role,
+           {_centi('c.max_points')} AS mpc, (CASE WHEN c.method = 'pass_fail' THEN 1 ELSE 0 END) AS pf, {weights}
+    FROM cfg JOIN covenant_criterion c ON c.criteria_set_id = cfg.cs
+    {tree}
+    WHERE c.method IN ('graded', 'pass_fail')
 ),
 ov AS {nm}(
     SELECT o.cluster_year_id AS cy, o.unit_id, o.criterion_id, o.points
@@ -267,7 +274,8 @@ ent AS {nm}(
     WHERE r.kind = 'year_end' AND r.status = 'submitted' AND r.cluster_year_id IN ({ids})
 ),
 aq AS {mat}(
-    SELECT mb.cy, mb.unit_id, l.id AS criterion_id, {occurrences} AS occurrences, {_RATIO} AS r
+    SELECT mb.cy, mb.unit_id, l.id, l.code, l.method, l.max_points, l.extra_points_cap, l.points_per_occurrence,
+           l.cap, l.wb, l.wo, l.wp, l.w1, l.w2, l.w3, {occurrences} AS occurrences, {_RATIO} AS r
     FROM mb JOIN l ON l.cy = mb.cy AND l.method IN ('quantitative', 'bonus', 'penalty')
     LEFT JOIN ent ON ent.cy = mb.cy AND ent.unit_id = mb.unit_id AND ent.criterion_id = l.id
     LEFT JOIN covenant_membertarget tg ON tg.cluster_year_id = mb.cy AND tg.unit_id = mb.unit_id
@@ -284,8 +292,8 @@ cell AS (
     {ov_join_s}
     WHERE {ov_where_s} AND {has_score}
     UNION ALL
-    SELECT a.cy, a.unit_id, l.id, {cols}, {_centi(_clamped(_auto_value(vendor), vendor))}
-    FROM aq a JOIN l ON l.cy = a.cy AND l.id = a.criterion_id{override_cell}
+    SELECT l.cy, l.unit_id, l.id, {cols}, {_centi(_clamped(_auto_value(vendor, "l.r", "l.occurrences"), vendor))}
+    FROM aq l{override_cell}
 )"""
 
 
@@ -407,9 +415,12 @@ def recompute(*, cluster_year_ids: list[int] | None = None, include_published: b
             cur.execute("SET LOCAL enable_mergejoin = off")
             cur.execute("SET LOCAL enable_nestloop = off")
             cur.execute("SET LOCAL jit = off")
-            # Group the score rows in the order of the index score_cy_unit_crit (a streaming aggregate,
-            # no hash table of a million groups).
+            # Group the score rows in the order of the index score_cy_unit_crit (a streaming aggregate: no
+            # hash table of a million groups, no sort of every score row). The planner prices the index scan
+            # and the sort from statistics that vary from one ANALYZE to the next; the later sorts and
+            # groupings of this statement (thousands of rows per year) have no other plan anyway.
             cur.execute("SET LOCAL enable_hashagg = off")
+            cur.execute("SET LOCAL enable_sort = off")
         cur.execute(f"DELETE FROM scoring_memberresult WHERE cluster_year_id IN ({sel.ids})")
         cur.execute(f"INSERT INTO scoring_memberresult ({_RESULT_COLUMNS}) {_results_sql(sel, connection.vendor)}")
         written = cur.rowcount
