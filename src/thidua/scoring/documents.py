@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from thidua.core.errors import InvalidState
 from thidua.core.permissions import require_perm
 from thidua.documents.formats import format_decimal
-from thidua.documents.services import document_issue
+from thidua.documents.services import Numbering, cluster_scope, document_issue, document_key_of
 from thidua.documents.spec import Heading, OfficialDocument, Paragraph, SignatureBlock, Table
 from thidua.scoring.models import ResultsState
 from thidua.scoring.selectors import config_of, indicator_shares, members_of, results_for
@@ -23,7 +24,15 @@ def _num(value, places=1) -> str:
 
 @transaction.atomic
 def review_report_issue(*, actor, cluster_year):
-    """Issue the Báo cáo tổng kết once results are published (the secretariat of the head unit)."""
+    """Issue the Báo cáo tổng kết once results are published (the secretariat of the head unit).
+
+    The document is written in Vietnamese whatever the officer's interface language, and numbered in the
+    cluster's BC-CTĐ register (a re-issue keeps its number)."""
+    with translation.override("vi"):
+        return _review_report_issue(actor=actor, cluster_year=cluster_year)
+
+
+def _review_report_issue(*, actor, cluster_year):
     require_perm(actor, "scoring.manage_scoring", cluster_year)
     config = config_of(cluster_year=cluster_year)
     if config is None or config.state != ResultsState.PUBLISHED:
@@ -66,4 +75,6 @@ def review_report_issue(*, actor, cluster_year):
         signatures=[SignatureBlock(authority=_("TM. CỤM TRƯỞNG"), title=_("CHỦ TỊCH"), name="")],
         recipients=[_("Ban Thi đua - Khen thưởng Trung ương"), _("Các thành viên Cụm"), _("Lưu: VT")],
     )
-    return document_issue(actor=actor, spec=spec, obj=config, cluster_year=cluster_year, unit=head)
+    return document_issue(actor=actor, spec=spec, obj=config, cluster_year=cluster_year, unit=head,
+                          numbering=Numbering(scope=cluster_scope(cluster_year.cluster_id),
+                                              document_key=document_key_of(config, "tong-ket")))

@@ -131,11 +131,20 @@ def test_excel_export_and_review_report(scored, client_as, settings, tmp_path):
     from thidua.accounts.models import User
     from thidua.scoring.documents import review_report_issue
 
-    doc = review_report_issue(actor=User.objects.get(username="hanoi.canbo"), cluster_year=cy)
+    from django.utils import translation
+
+    with translation.override("en"):  # an official document is Vietnamese whatever the officer's UI language
+        doc = review_report_issue(actor=User.objects.get(username="hanoi.canbo"), cluster_year=cy)
     from docx import Document
 
-    text = "\n".join(p.text for p in Document(str(tmp_path / doc.docx_path)).paragraphs)
-    assert "BÁO CÁO" in text and "2023" in text
+    d = Document(str(tmp_path / doc.docx_path))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "BÁO CÁO" in text and "2023" in text and "KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG" in text
+    # Numbered in the cluster's BC-CTĐ register (shared with the results report); a re-issue keeps the number.
+    header = "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
+    assert doc.symbol.endswith("/BC-CTĐ") and doc.symbol in header
+    again = review_report_issue(actor=User.objects.get(username="hanoi.canbo"), cluster_year=cy)
+    assert again.pk != doc.pk and again.symbol == doc.symbol
     assert client_as("hcm.canbo").post("/scoring/TPTW/2023/bao-cao-tong-ket/").status_code == 403
 
 
