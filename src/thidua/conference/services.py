@@ -681,7 +681,7 @@ def _unseal_into_anonymous_rows(ballot: Ballot) -> int:
     except ballot_box.BoxKeyError as exc:
         log.error("conference: ballot box %s cannot be opened with the server keys", ballot.pk)
         raise InvalidState(message=_(
-            "Không mở được hòm phiếu: khóa bí mật của máy chủ (SECRET_KEY) đã thay đổi trong khi bỏ phiếu. Hãy "
+            "Không giải mã được hòm phiếu: khóa bí mật của máy chủ (SECRET_KEY) đã thay đổi trong khi bỏ phiếu. Hãy "
             "khôi phục khóa cũ (hoặc thêm vào SECRET_KEY_FALLBACKS) rồi khóa hòm phiếu lại.")) from exc
     voters = VoterRecord.objects.filter(ballot=ballot).count()
     if len(rows) != voters:  # pragma: no cover - integrity guard: register and box are written together

@@ -92,7 +92,7 @@ STATE_ORDER = [s.value for s in S]
 ACTIVITIES: dict[str, tuple[object, tuple[str, ...]]] = {
     "midyear_report": (gettext_lazy("báo cáo sơ kết 6 tháng"), (S.IMPLEMENTATION, S.SELF_ASSESSMENT)),
     "year_end_report": (gettext_lazy("báo cáo tổng kết năm"), (S.SELF_ASSESSMENT, S.SCORING)),
-    "scoring": (gettext_lazy("chấm điểm và tính, khóa, công bố kết quả"), (S.SCORING,)),
+    "scoring": (gettext_lazy("chấm điểm, tính, khóa và công bố kết quả"), (S.SCORING,)),
 }
 
 

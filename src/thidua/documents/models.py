@@ -61,7 +61,7 @@ class NumberSequence(models.Model):
     calendar year. Its row is the lock that serialises allocation in that register (see
     ``documents.services.number_allocate``)."""
 
-    scope = models.CharField(_("sổ đăng ký của"), max_length=100)
+    scope = models.CharField(_("đơn vị giữ sổ đăng ký"), max_length=100)
     symbol = models.CharField(_("ký hiệu"), max_length=40)
     year = models.PositiveSmallIntegerField(_("năm"))
     last_number = models.PositiveIntegerField(_("số đã cấp cuối cùng"), default=0)
@@ -82,7 +82,7 @@ class RegisteredNumber(models.Model):
     logical document has one number in a register (a re-issue, a corrected version, points at the same row
     through ``IssuedDocument.register_entry``)."""
 
-    scope = models.CharField(_("sổ đăng ký của"), max_length=100)
+    scope = models.CharField(_("đơn vị giữ sổ đăng ký"), max_length=100)
     symbol = models.CharField(_("ký hiệu"), max_length=40)
     year = models.PositiveSmallIntegerField(_("năm"))
     number = models.PositiveIntegerField(_("số"))
