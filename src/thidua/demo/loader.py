@@ -112,6 +112,26 @@ def _load_app_demos() -> None:
             importlib.import_module(name).load()
 
 
+# The years whose whole cycle the seeds tell (review conference held, awards decided): once every app has
+# loaded its part, their cycle is moved on to "closed", through the same transitions a secretariat and the
+# organiser would use, so that the pages show where those years really are.
+CLOSED_YEARS = {"TPTW": (2014, 2020)}
+_TO_CLOSED = ["start_scoring", "open_conference", "start_proposals", "close"]
+
+
+def _close_past_years() -> None:
+    from thidua.covenant.models import CycleState, YearCycle
+    from thidua.covenant.services import cycle_transition
+
+    order = {"self_assessment": 0, "scoring": 1, "review_conference": 2, "proposals": 3}
+    for code, years in CLOSED_YEARS.items():
+        for cycle in YearCycle.objects.filter(cluster_year__cluster__code=code, cluster_year__year__in=years):
+            if cycle.state == CycleState.CLOSED or cycle.state not in order:
+                continue
+            for action in _TO_CLOSED[order[cycle.state]:]:
+                cycle_transition(actor=SYSTEM, cluster_year_id=cycle.cluster_year_id, action=action)
+
+
 @transaction.atomic
 def load_demo(*, password: str = data.DEMO_PASSWORD) -> list[tuple[str, str, str]]:
     """Load (or complete) the demo data; returns the demo accounts as (username, name, roles)."""
@@ -120,4 +140,5 @@ def load_demo(*, password: str = data.DEMO_PASSWORD) -> list[tuple[str, str, str
     _ensure_clusters()
     accounts = _ensure_users(password)
     _load_app_demos()
+    _close_past_years()
     return accounts

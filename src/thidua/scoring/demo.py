@@ -137,8 +137,8 @@ def score_year(cy: ClusterYear, performance: dict[str, Decimal]) -> bool:
         services.results_freeze(actor=SYSTEM, cluster_year=cy)
     services.results_publish(actor=SYSTEM, cluster_year=cy)
     if restore:
-        # The demo leaves the cycle where the covenant's demo put it, so that starting scoring can be tried
-        # in the pages; the results stay published.
+        # Leave the cycle where the covenant's demo put it (the results stay published); the demo loader
+        # then closes the years whose whole cycle the seeds tell (demo.loader.CLOSED_YEARS).
         cycle_transition(actor=SYSTEM, cluster_year_id=cy.pk, action="back_to_self_assessment",
                          reason="Dữ liệu minh họa: trả về tự đánh giá để thử lại quy trình chấm điểm.")
     return True

@@ -29,24 +29,30 @@ def open2015():
 
 
 def test_panel_on_cluster_year_page(client_as):
+    html = client_as("hcm.canbo").get(reverse("cluster_year_detail", args=["TPTW", 2021])).content.decode()
+    assert "Giao ước thi đua và chu trình năm" in html and "Đang thực hiện" in html
+    assert "Mở tự đánh giá cuối năm" in html  # the secretariat of 2021 (head HCM) may move on
+    html = client_as("tw.lanhdao").get(reverse("cluster_year_detail", args=["TPTW", 2021])).content.decode()
+    assert "Đang thực hiện" in html and "Mở tự đánh giá cuối năm" not in html  # observer: read only
+    # A year whose whole cycle the demo tells is closed; only the organiser may reopen it.
     html = client_as("hanoi.canbo").get(reverse("cluster_year_detail", args=["TPTW", 2020])).content.decode()
-    assert "Giao ước thi đua và chu trình năm" in html and "Tự đánh giá" in html
-    assert "Bắt đầu chấm điểm" in html  # the secretariat of 2020 may move on
-    html = client_as("tw.lanhdao").get(reverse("cluster_year_detail", args=["TPTW", 2020])).content.decode()
-    assert "Tự đánh giá" in html and "Bắt đầu chấm điểm" not in html  # observer: read only
+    assert "Đã kết thúc" in html and "Mở lại kỳ thi đua" not in html
 
 
 def test_transition_through_the_page(client_as):
-    client = client_as("hanoi.canbo")
-    r = client.post(reverse("covenant:transition", args=["TPTW", 2020]), {"action": "back_to_implementation"})
-    assert r.status_code == 302
     from thidua.covenant.models import YearCycle
 
-    assert YearCycle.objects.get(cluster_year=cy(2020)).state == "self_assessment"  # no reason: refused
-    client.post(reverse("covenant:transition", args=["TPTW", 2020]), {"action": "start_scoring"})
-    assert YearCycle.objects.get(cluster_year=cy(2020)).state == "scoring"
-    r = client_as("haiphong.canbo").post(reverse("covenant:transition", args=["TPTW", 2020]), {"action": "open_conference"})
+    url = reverse("covenant:transition", args=["TPTW", 2021])
+    r = client_as("haiphong.canbo").post(url, {"action": "open_self_assessment"})
     assert r.status_code == 403
+    client = client_as("hcm.canbo")
+    client.post(url, {"action": "open_self_assessment"})
+    assert YearCycle.objects.get(cluster_year=cy(2021)).state == "self_assessment"
+    r = client.post(url, {"action": "back_to_implementation"})
+    assert r.status_code == 302
+    assert YearCycle.objects.get(cluster_year=cy(2021)).state == "self_assessment"  # no reason: refused
+    client.post(url, {"action": "back_to_implementation", "reason": "Bổ sung số liệu quý IV."})
+    assert YearCycle.objects.get(cluster_year=cy(2021)).state == "implementation"
 
 
 def test_criteria_editor(client_as, open2015):
