@@ -3,8 +3,9 @@
 `thidua bench eligibility --people 1000000 --years 10` (PostgreSQL only) builds a synthetic award history
 in UNLOGGED scratch tables with binary COPY (one row per person and year: duty rating "good or better" and
 the awards the chains read), indexed in person order (covering index: each person's years are read
-together and grouped without hashing, in parallel like the floor), then runs the same SQL as the batch path of the engine
-(awards.eligibility.chain_batch_sql) over it, materialising one verdict row per person. The floor is one
+together and grouped without hashing), then runs the same SQL as the batch path of the engine
+(awards.eligibility.chain_batch_sql) over it, split into person ranges that the parallel workers evaluate
+whole (`slices`), materialising one verdict row per person. The floor is one
 sequential aggregate over the same rows in the same run. The last line printed is one JSON object.
 """
 
@@ -109,6 +110,25 @@ def _build(cur, *, people: int, years: int, judge: int, codes: list[str], seed: 
     return rows
 
 
+def _slices(cur) -> list[tuple[int, int]]:
+    """Equal person_id ranges [lo, hi) covering the facts, three per parallel worker of this session.
+
+    Each range is one complete branch of the evaluation (chain_batch_sql(slices=…)): a worker groups every year of
+    its people itself, so nothing is merged in the leader. Three per worker rather than one, so a worker slowed
+    down by the machine leaves its last ranges to the other; not many more, as every branch is compiled (JIT)
+    on its own.
+    """
+    cur.execute(f"SELECT min(person_id), max(person_id) FROM {FACTS}")
+    lo, hi = cur.fetchone()
+    if lo is None:
+        return [(0, 1)]
+    cur.execute("SHOW max_parallel_workers_per_gather")
+    n = max(1, 3 * int(cur.fetchone()[0]))
+    hi += 1
+    bounds = [lo + (hi - lo) * k // n for k in range(n + 1)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
+
+
 def run(options, stdout) -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("Phép đo này chạy trên PostgreSQL (DATABASE_URL=postgres://…).")
@@ -126,7 +146,7 @@ def run(options, stdout) -> None:
         stdout.write(f"Đã tạo {rows:,} dòng cho {people:,} người trong {build_s:.1f} s (COPY nhị phân).")
         facts_sql = f"SELECT person_id, year, good, {', '.join(f'a_{i}' for i in range(len(codes)))} FROM {FACTS}"
         sql = chain_batch_sql(rs, facts_sql=facts_sql, disc_sql=f"SELECT person_id, until_year FROM {DISC}",
-                              year=judge, vendor="postgresql")
+                              year=judge, vendor="postgresql", slices=_slices(cur))
         # Floor: one sequential aggregate over the same rows (same session settings, warm cache).
         cur.execute(f"SELECT count(*), sum(good), sum(a_0) FROM {FACTS}")
         cur.fetchall()
@@ -137,12 +157,17 @@ def run(options, stdout) -> None:
         t = time.perf_counter()
         with transaction.atomic():
             # For this statement only (the floor keeps the session's settings):
-            # - the planner does not know the rows lie in person order and prefers hashing a million groups; without
-            #   hash aggregation it takes the covering index in person order, workers each group their share
-            #   (Partial GroupAggregate) and the leader merges (Gather Merge, Finalize GroupAggregate) — the same
-            #   parallelism as the floor's scan;
+            # - the statement is one UNION ALL branch per person range (see _slices); the workers take whole branches
+            #   (Parallel Append) and evaluate them completely: grouping, discipline join, verdicts. Nothing is merged
+            #   in the leader, which only gathers the verdict rows and writes the result table — already a full-time
+            #   job for it, so it does not take branches itself (with 2 cores, a leader evaluating branches too
+            #   delays the writing and the whole statement);
+            # - the planner does not know the rows lie in person order and prefers hashing each branch's groups;
+            #   without hash aggregation each branch reads the covering index over its range in person order and
+            #   groups without hashing;
             # - LLVM inlining and optimisation of the long expressions cost about half a second of compile time, more
             #   than they save on a statement of a few seconds (JIT itself stays on).
+            cur.execute("SET LOCAL parallel_leader_participation = off")
             cur.execute("SET LOCAL enable_hashagg = off")
             cur.execute("SET LOCAL jit_inline_above_cost = -1")
             cur.execute("SET LOCAL jit_optimize_above_cost = -1")

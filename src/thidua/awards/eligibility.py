@@ -19,6 +19,7 @@ Chain semantics (documented in rulesets/README.md), judging year Y with lookback
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -131,15 +132,33 @@ def _popcount(expr: str, bits: int, vendor: str) -> str:
     return "(" + " + ".join(f"((({expr}) >> {i}) & 1)" for i in range(bits)) + ")"
 
 
-def chain_batch_sql(rs: RuleSet, *, facts_sql: str, disc_sql: str, year: int, vendor: str | None = None) -> str:
+def chain_batch_sql(rs: RuleSet, *, facts_sql: str, disc_sql: str, year: int, vendor: str | None = None,
+                    slices: Sequence[tuple[int, int]] | None = None) -> str:
     """One SELECT giving, per person_id, for each chain rule i: e{i} (0/1), s{i} (streak), t{i} (titles),
     p{i} (last prior year), c{i} (last consumed year).
 
     `facts_sql` yields (person_id, year, good, a_<k> …) with ONE row per person and year, where a_<k> is 1
     when the person holds award k (index in `batch_award_codes(rs)`) that year; `disc_sql` yields
     (person_id, until_year). All integers; the year bitmask bit (Y - year) is set for the years counted.
+
+    `slices` (optional): half-open person_id ranges [lo, hi) covering the people to judge. The statement is
+    then a UNION ALL of one complete evaluation per range, so PostgreSQL can hand whole ranges to parallel
+    workers (Parallel Append): each person's years are grouped by one process (no partial aggregation merged
+    by the leader), and the join with the discipline periods and the verdict expressions run in the workers
+    too. People outside every range are not judged.
     """
     vendor = vendor or connection.vendor
+    if slices is None:
+        return _chain_batch_branch(rs, facts_sql=facts_sql, disc_sql=disc_sql, year=year, vendor=vendor)
+    if not slices:
+        raise ValueError("slices: at least one person_id range")
+    return " UNION ALL ".join(
+        _chain_batch_branch(rs, facts_sql=facts_sql, disc_sql=disc_sql, year=year, vendor=vendor, lo_hi=(int(a), int(b)))
+        for a, b in slices)
+
+
+def _chain_batch_branch(rs: RuleSet, *, facts_sql: str, disc_sql: str, year: int, vendor: str,
+                        lo_hi: tuple[int, int] | None = None) -> str:
     codes = batch_award_codes(rs)
     col = {c: f"f.a_{i}" for i, c in enumerate(codes)}
     lookback = min(rs.lookback_years, 62)
@@ -193,32 +212,46 @@ def chain_batch_sql(rs: RuleSet, *, facts_sql: str, disc_sql: str, year: int, ve
         pack, slot = where[name]
         return f"((g.k{pack} >> {slot * lookback}) & {full})"
 
-    # Two levels above the grouping: the middle one computes each rule's run mask once per person (the run of
-    # consecutive counted years ending at Y: the lowest bits of okd up to its first zero) and the title mask;
-    # the outer one counts bits. The middle level is fenced (OFFSET 0 on PostgreSQL) so the planner does not
-    # inline the run expression into every output column that reads it.
-    middle, outer = [], []
+    # Three levels above the grouping, each computing every value once (PostgreSQL has no common
+    # subexpression elimination, and a fence keeps the planner from inlining a level into every column of
+    # the next that reads it):
+    # - runs: per rule the run of consecutive counted years ending at Y (the lowest bits of the ok mask up
+    #   to its first zero), cut at the discipline (keep is a mask of low bits, so run(ok & keep) = run(ok) & keep,
+    #   and keep is computed once per rule), and the title mask;
+    # - counts: one popcount each for the streak and the titles;
+    # - verdicts: from the counts.
+    runs, counts, verdicts = [], [], []
     for i, (rule, ok_m, tm_m, p_a, c_a) in enumerate(plan):
-        okd = f"({mask_ref(ok_m)} & {keep})"
-        middle += [f"((({okd} + 1) & ~{okd}) - 1) AS r{i}", f"{mask_ref(tm_m)} AS tm{i}",
-                   f"{f'g.{p_a}' if p_a else 'NULL'} AS p{i}", f"{f'g.{c_a}' if c_a else 'NULL'} AS c{i}"]
-        streak = _popcount(f"h.r{i}", lookback, vendor)
-        titles = _popcount(f"h.r{i} & h.tm{i}", lookback, vendor)
+        okm = mask_ref(ok_m)
+        runs += [f"(((({okm} + 1) & ~{okm}) - 1) & {keep}) AS r{i}", f"{mask_ref(tm_m)} AS tm{i}",
+                 f"{f'g.{p_a}' if p_a else 'NULL'} AS p{i}", f"{f'g.{c_a}' if c_a else 'NULL'} AS c{i}"]
+        counts += [f"{_popcount(f'h.r{i}', lookback, vendor)} AS s{i}",
+                   f"{_popcount(f'h.r{i} & h.tm{i}', lookback, vendor)} AS t{i}", f"h.p{i} AS p{i}", f"h.c{i} AS c{i}"]
         if rule.kind == "individual_chain":
-            cond = (f"h.p{i} IS NOT NULL AND (h.c{i} IS NULL OR h.c{i} < h.p{i}) AND {streak} >= "
-                    f"{int(rule.get('streak_years'))} AND {titles} >= {int(rule.get('title_count'))}")
+            cond = (f"z.p{i} IS NOT NULL AND (z.c{i} IS NULL OR z.c{i} < z.p{i}) AND z.s{i} >= "
+                    f"{int(rule.get('streak_years'))} AND z.t{i} >= {int(rule.get('title_count'))}")
         else:
-            cond = f"{streak} >= {int(rule.get('years'))}"
-        outer += [f"CASE WHEN {cond} THEN 1 ELSE 0 END AS e{i}", f"{streak} AS s{i}", f"{titles} AS t{i}",
-                  f"h.p{i} AS p{i}", f"h.c{i} AS c{i}"]
+            cond = f"z.s{i} >= {int(rule.get('years'))}"
+        verdicts += [f"CASE WHEN {cond} THEN 1 ELSE 0 END AS e{i}", f"z.s{i} AS s{i}", f"z.t{i} AS t{i}",
+                     f"z.p{i} AS p{i}", f"z.c{i} AS c{i}"]
     inner = ", ".join([f"{expr} AS k{j}" for j, expr in enumerate(packs)]
                       + [f"{expr} AS {alias}" for expr, alias in aggregates.items()])
-    fence = " OFFSET 0" if vendor == "postgresql" else " LIMIT -1 OFFSET 0"
+    # The fence: OFFSET with an untyped literal, which PostgreSQL folds to a constant 0 at parse time, so the
+    # subquery still counts as parallel-safe (a plain OFFSET 0 is still an int-to-bigint cast when the
+    # planner decides that, so it treats the subquery as having a LIMIT and keeps it out of Parallel Append). SQLite needs a LIMIT.
+    fence = " OFFSET '0'" if vendor == "postgresql" else " LIMIT -1 OFFSET 0"
+    rng_f = rng_d = ""
+    if lo_hi is not None:
+        rng_f = f" AND f.person_id >= {lo_hi[0]} AND f.person_id < {lo_hi[1]}"
+        rng_d = f" WHERE d0.person_id >= {lo_hi[0]} AND d0.person_id < {lo_hi[1]}"
     return (
-        f"SELECT h.person_id, {', '.join(outer)} FROM ("
-        f"SELECT g.person_id AS person_id, {', '.join(middle)} FROM ("
-        f"SELECT f.person_id AS person_id, {inner} FROM ({facts_sql}) f WHERE f.year <= {year} GROUP BY f.person_id"
-        f") g LEFT JOIN ({disc_sql}) d ON d.person_id = g.person_id{fence}) h"
+        f"SELECT z.person_id, {', '.join(verdicts)} FROM ("
+        f"SELECT h.person_id AS person_id, {', '.join(counts)} FROM ("
+        f"SELECT g.person_id AS person_id, {', '.join(runs)} FROM ("
+        f"SELECT f.person_id AS person_id, {inner} FROM ({facts_sql}) f WHERE f.year <= {year}{rng_f} "
+        f"GROUP BY f.person_id"
+        f") g LEFT JOIN (SELECT d0.person_id AS person_id, d0.until_year AS until_year FROM ({disc_sql}) d0{rng_d}) d "
+        f"ON d.person_id = g.person_id{fence}) h{fence}) z"
     )
 
 

@@ -155,5 +155,31 @@ def test_batch_equals_single(histories, judge):
                 assert all(r.streak == 0 for r in single.values())
                 continue
             assert batch[pid] == single, (pid, judge)
+        # The same statement split into person ranges (UNION ALL of one branch per range) gives the same rows.
+        mid = sorted(people)[len(people) // 2]
+        assert _rows(rs, judge, people) == _rows(rs, judge, people, slices=[(min(people), mid), (mid, max(people) + 1)])
     finally:
         transaction.savepoint_rollback(sid)
+
+
+def _rows(rs, year, people, slices=None):
+    from django.db import connection
+
+    facts, disc = elig.orm_facts_sql(rs, year=year, person_ids=people)
+    with connection.cursor() as cur:
+        cur.execute(elig.chain_batch_sql(rs, facts_sql=facts, disc_sql=disc, year=year, slices=slices))
+        return sorted(cur.fetchall())
+
+
+def test_batch_slices_judge_only_their_ranges():
+    a, b, c = _person("A"), _person("B"), _person("C")
+    for p in (a, b, c):
+        _award(p, BKP, 2020)
+        _good(p, range(2021, 2025))
+    rs = ruleset_for_year(2024)
+    people = [a.pk, b.pk, c.pk]
+    whole = _rows(rs, 2024, people)
+    assert [r[0] for r in whole] == sorted(people)
+    assert _rows(rs, 2024, people, slices=[(a.pk, b.pk), (c.pk, c.pk + 1)]) == [r for r in whole if r[0] != b.pk]
+    with pytest.raises(ValueError):
+        elig.chain_batch_sql(rs, facts_sql="SELECT 1", disc_sql="SELECT 1", year=2024, slices=[])
