@@ -220,25 +220,29 @@ def _chain_batch_branch(rs: RuleSet, *, facts_sql: str, disc_sql: str, year: int
     #   and keep is computed once per rule), and the title mask;
     # - counts: one popcount each for the streak and the titles;
     # - verdicts: from the counts.
+    # Counts and verdicts are SMALLINT (at most 62): narrower verdict rows to send and write.
     runs, counts, verdicts = [], [], []
+    one, zero = "CAST(1 AS SMALLINT)", "CAST(0 AS SMALLINT)"
     for i, (rule, ok_m, tm_m, p_a, c_a) in enumerate(plan):
         okm = mask_ref(ok_m)
         runs += [f"(((({okm} + 1) & ~{okm}) - 1) & {keep}) AS r{i}", f"{mask_ref(tm_m)} AS tm{i}",
                  f"{f'g.{p_a}' if p_a else 'NULL'} AS p{i}", f"{f'g.{c_a}' if c_a else 'NULL'} AS c{i}"]
-        counts += [f"{_popcount(f'h.r{i}', lookback, vendor)} AS s{i}",
-                   f"{_popcount(f'h.r{i} & h.tm{i}', lookback, vendor)} AS t{i}", f"h.p{i} AS p{i}", f"h.c{i} AS c{i}"]
+        counts += [f"CAST({_popcount(f'h.r{i}', lookback, vendor)} AS SMALLINT) AS s{i}",
+                   f"CAST({_popcount(f'h.r{i} & h.tm{i}', lookback, vendor)} AS SMALLINT) AS t{i}",
+                   f"h.p{i} AS p{i}", f"h.c{i} AS c{i}"]
         if rule.kind == "individual_chain":
             cond = (f"z.p{i} IS NOT NULL AND (z.c{i} IS NULL OR z.c{i} < z.p{i}) AND z.s{i} >= "
                     f"{int(rule.get('streak_years'))} AND z.t{i} >= {int(rule.get('title_count'))}")
         else:
             cond = f"z.s{i} >= {int(rule.get('years'))}"
-        verdicts += [f"CASE WHEN {cond} THEN 1 ELSE 0 END AS e{i}", f"z.s{i} AS s{i}", f"z.t{i} AS t{i}",
+        verdicts += [f"CASE WHEN {cond} THEN {one} ELSE {zero} END AS e{i}", f"z.s{i} AS s{i}", f"z.t{i} AS t{i}",
                      f"z.p{i} AS p{i}", f"z.c{i} AS c{i}"]
     inner = ", ".join([f"{expr} AS k{j}" for j, expr in enumerate(packs)]
                       + [f"{expr} AS {alias}" for expr, alias in aggregates.items()])
     # The fence: OFFSET with an untyped literal, which PostgreSQL folds to a constant 0 at parse time, so the
-    # subquery still counts as parallel-safe (a plain OFFSET 0 is still an int-to-bigint cast when the
-    # planner decides that, so it treats the subquery as having a LIMIT and keeps it out of Parallel Append). SQLite needs a LIMIT.
+    # subquery still counts as parallel-safe (a plain OFFSET 0 is still an int-to-bigint cast when the planner
+    # decides that, so it treats the subquery as having a LIMIT and keeps it out of Parallel Append).
+    # SQLite needs a LIMIT.
     fence = " OFFSET '0'" if vendor == "postgresql" else " LIMIT -1 OFFSET 0"
     rng_f = rng_d = ""
     if lo_hi is not None:
