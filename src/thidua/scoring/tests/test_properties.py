@@ -5,6 +5,7 @@ with the documented tie-breaks, and recomputing is idempotent."""
 from __future__ import annotations
 
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -131,3 +132,19 @@ def test_caps_total_order_and_idempotence(world, data):
     for r in first:
         same = [o for o in first if key(o) == key(r)]
         assert r["tie_unresolved"] == (len(same) > 1)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=world_data)
+def test_parallel_path_gives_the_same_results(world, data):
+    """A large selection is computed through a temporary table with parallel plans allowed on PostgreSQL
+    (engine._PARALLEL_FROM); forced here on one cluster-year, it must write exactly what the plain path writes."""
+    cy, crits, ids = world
+    _load(cy, crits, ids, data)
+    engine.recompute(cluster_year_ids=[cy.pk])
+    plain = _snapshot(cy)
+    with mock.patch.object(engine, "_PARALLEL_FROM", 1):
+        assert engine.recompute(cluster_year_ids=[cy.pk]) == len(MEMBERS)
+        assert _snapshot(cy) == plain
+        engine.recompute(cluster_year_ids=[cy.pk])  # twice in one transaction: the temporary table is gone
+        assert _snapshot(cy) == plain
