@@ -128,10 +128,10 @@ def test_excel_export_and_review_report(scored, client_as, settings, tmp_path):
     assert not IssuedDocument.objects.filter(cluster_year=cy).exists()
     services.results_freeze(actor=SYSTEM, cluster_year=cy)
     services.results_publish(actor=SYSTEM, cluster_year=cy)
+    from django.utils import translation
+
     from thidua.accounts.models import User
     from thidua.scoring.documents import review_report_issue
-
-    from django.utils import translation
 
     with translation.override("en"):  # an official document is Vietnamese whatever the officer's UI language
         doc = review_report_issue(actor=User.objects.get(username="hanoi.canbo"), cluster_year=cy)
