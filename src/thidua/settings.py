@@ -37,9 +37,13 @@ def database_from_url(url: str) -> dict:
             path = path[1:]
         elif path.startswith("/"):
             path = path[1:] if not Path(path).is_absolute() else path
+        name = path or str(VAR_DIR / "thidua.sqlite3")
+        if name != ":memory:":
+            # A new installation runs `thidua migrate` before anything has made the folder of the file.
+            Path(name).parent.mkdir(parents=True, exist_ok=True)
         return {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": path or str(VAR_DIR / "thidua.sqlite3"),
+            "NAME": name,
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:

@@ -45,6 +45,14 @@ def test_former_secrets_come_from_the_environment():
     assert got.stdout.strip() == "['old-1', 'old-2']"
 
 
+def test_the_sqlite_folder_is_created_for_a_new_installation(tmp_path):
+    target = tmp_path / "new" / "var" / "thidua.sqlite3"
+    got = _settings_in_subprocess({"SECRET_KEY": "k" * 50, "DATABASE_URL": f"sqlite:///{target}"},
+                                  "s.DATABASES['default']['NAME']")
+    assert got.returncode == 0, got.stderr
+    assert got.stdout.strip() == str(target) and target.parent.is_dir()
+
+
 def test_no_secret_in_the_repository():
     root = settings.BASE_DIR.parent.parent
     tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True).stdout.split()
