@@ -1173,17 +1173,24 @@ def nomination_decide(*, actor, nomination_id: int, decision_number: str, decisi
         raise InvalidInput(details=errors)
 
     def apply(n):
-        n.decision = _decision_for(actor=actor, number=number, decision_date=decision_date, signer=signer.strip(),
-                                   note=note.strip())
-        n.decision_number, n.decision_date, n.decision_signer = number, decision_date, signer.strip()
-        n.decision_note = note.strip()[:255]
-        _register(actor=actor, award=n.award_type, year=n.year, unit_id=n.nominee_unit_id,
-                  person_id=n.nominee_person_id, household_id=n.nominee_household_id, decision_number=number,
-                  decision_date=decision_date, signer=signer.strip(), basis=Basis.MERIT,
-                  source=RecordSource.NOMINATION, nomination=n, achievement=n.achievement, note=n.decision_note)
+        decision = _decision_for(actor=actor, number=number, decision_date=decision_date, signer=signer.strip(),
+                                 note=note.strip())
+        _record_decision(actor=actor, n=n, decision=decision, note=note.strip())
 
     return _transition(actor=actor, nomination_id=nomination_id, action="decide", apply=apply,
                        payload={"decision_number": number, "decision_date": decision_date, "signer": signer})
+
+
+def _record_decision(*, actor, n: Nomination, decision: AwardDecision, note: str) -> None:
+    """Write the decision onto the nomination and register the award into the nominee's history (one path for
+    a single decision and for one decision covering several nominations)."""
+    n.decision = decision
+    n.decision_number, n.decision_date, n.decision_signer = decision.number, decision.decision_date, decision.signer
+    n.decision_note = note[:255]
+    _register(actor=actor, award=n.award_type, year=n.year, unit_id=n.nominee_unit_id,
+              person_id=n.nominee_person_id, household_id=n.nominee_household_id, decision_number=decision.number,
+              decision_date=decision.decision_date, signer=decision.signer, basis=Basis.MERIT,
+              source=RecordSource.NOMINATION, nomination=n, achievement=n.achievement, note=n.decision_note)
 
 
 MAX_DECISION_NOMINATIONS = 500
@@ -1231,14 +1238,8 @@ def decision_apply(*, actor, nomination_ids: list[int], decision_number: str, de
     for pk in ids:
         n = locked[pk]
         n.state = NominationState.DECIDED
-        n.decision = decision
-        n.decision_number, n.decision_date, n.decision_signer = number, decision_date, signer
-        n.decision_note = note[:255]
         try:
-            _register(actor=actor, award=n.award_type, year=n.year, unit_id=n.nominee_unit_id,
-                      person_id=n.nominee_person_id, household_id=n.nominee_household_id, decision_number=number,
-                      decision_date=decision_date, signer=signer, basis=Basis.MERIT, source=RecordSource.NOMINATION,
-                      nomination=n, achievement=n.achievement, note=n.decision_note)
+            _record_decision(actor=actor, n=n, decision=decision, note=note)
         except Conflict as exc:
             conflicts.append(ErrorDetail(message=_("Hồ sơ số %(n)d: %(m)s") % {"n": pk, "m": exc.message},
                                          field="nominations"))
