@@ -298,17 +298,24 @@ def person_update(*, actor, person_id: int, **changes) -> Person:
         _check_birth_date(changes["birth_date"])
     if "position" in changes:
         changes["position"] = (changes["position"] or "").strip()
-    changed = [f for f, v in changes.items() if getattr(person, f) != v]
+    return _save_changes(actor=actor, obj=person, changes=changes, action="awards.person.updated",
+                         secret=("national_id",))
+
+
+def _save_changes(*, actor, obj, changes: dict, action: str, secret: tuple[str, ...] = ()):
+    """Save the fields whose value changes and audit which changed, with their values before and after (never
+    the values of `secret` fields). Nothing changed: nothing saved, nothing audited."""
+    changed = [f for f, v in changes.items() if getattr(obj, f) != v]
     if not changed:
-        return person
-    before = {f: getattr(person, f) for f in changed if f != "national_id"}
+        return obj
+    shown = [f for f in changed if f not in secret]
+    before = {f: getattr(obj, f) for f in shown}
     for f in changed:
-        setattr(person, f, changes[f])
-    person.save(update_fields=changed)
-    audit_record(action="awards.person.updated", actor=actor, obj=person,
-                 payload={"changed": sorted(changed), "before": before,
-                          "after": {f: changes[f] for f in changed if f != "national_id"}})
-    return person
+        setattr(obj, f, changes[f])
+    obj.save(update_fields=changed)
+    audit_record(action=action, actor=actor, obj=obj,
+                 payload={"changed": sorted(changed), "before": before, "after": {f: changes[f] for f in shown}})
+    return obj
 
 
 @transaction.atomic
@@ -404,16 +411,7 @@ def household_update(*, actor, household_id: int, **changes):
         errors.append(ErrorDetail(message=_("Ghi chú tối đa 255 ký tự."), field="note"))
     if errors:
         raise InvalidInput(details=errors)
-    changed = [f for f, v in changes.items() if getattr(h, f) != v]
-    if not changed:
-        return h
-    before = {f: getattr(h, f) for f in changed}
-    for f in changed:
-        setattr(h, f, changes[f])
-    h.save(update_fields=changed)
-    audit_record(action="awards.household.updated", actor=actor, obj=h,
-                 payload={"changed": sorted(changed), "before": before, "after": {f: changes[f] for f in changed}})
-    return h
+    return _save_changes(actor=actor, obj=h, changes=changes, action="awards.household.updated")
 
 
 @transaction.atomic
