@@ -60,8 +60,10 @@ test-postgres: install
 lint: install
 	$(BIN)/ruff check src
 
-messages: install
-	cd src/thidua && ../../$(BIN)/thidua makemessages -l en --no-obsolete && ../../$(BIN)/thidua compilemessages -l en
+# Run from the app folder (makemessages scans the current directory); the .env of the checkout still applies.
+messages: install .env
+	cd src/thidua && export THIDUA_ENV_FILE=$(CURDIR)/.env && ../../$(BIN)/thidua makemessages -l en --no-obsolete \
+		&& ../../$(BIN)/thidua compilemessages -l en
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
