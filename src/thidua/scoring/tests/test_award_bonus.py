@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 
@@ -116,3 +117,20 @@ def test_award_rule_on_the_configuration_page(world, client_as):
     config.refresh_from_db()
     assert config.award_window_years == 3  # refused whole: 11 is out of range
     assert client_as("hcm.canbo").post(url, data).status_code == 404  # a member's officer does not configure
+
+
+def test_award_bonus_is_the_same_on_the_parallel_path(world):
+    """With an award-code criterion the parallel path (engine._PARALLEL_FROM, PostgreSQL) computes the automatic
+    cells in the leader (the award history is a recursive CTE, which workers cannot read) and the scored cells
+    in the branches: the results are those of the plain path."""
+    cy, _crits, award = world
+    _award(award, unit("01").pk, date(2023, 5, 10))
+    _award(award, unit("48").pk, date(2023, 1, 2))
+    bonus = _bonus(cy)
+    plain = list(MemberResult.objects.filter(cluster_year=cy).order_by("unit_id").values_list(
+        "unit_id", "base_points", "bonus_points", "penalty_points", "total", "rank", "tie_unresolved"))
+    with mock.patch.object(engine, "_PARALLEL_FROM", 1):
+        assert _bonus(cy) == bonus
+        assert list(MemberResult.objects.filter(cluster_year=cy).order_by("unit_id").values_list(
+            "unit_id", "base_points", "bonus_points", "penalty_points", "total", "rank", "tie_unresolved")) == plain
+    assert bonus["01"] == D("2.00") and bonus["48"] == D("2.00")
