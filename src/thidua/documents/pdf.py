@@ -3,7 +3,7 @@
 Each call runs its own ``soffice`` process with a private user profile, so concurrent calls (several
 workers, several requests) do not fight over the profile lock. Times New Roman is rarely installed on
 Linux servers; fontconfig then substitutes the metric-compatible Liberation Serif (package
-fonts-liberation), which has every Vietnamese letter, so line breaks match Word's.
+fonts-liberation2), which has every Vietnamese letter, so line breaks match Word's.
 """
 
 from __future__ import annotations
