@@ -18,6 +18,45 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # it can be put back after the flush that ends a transactional test.
         connection._thidua_migration_data = _serialize_reference_data()
         load_demo()
+        connection._thidua_snapshot = _pg_snapshot() if connection.vendor == "postgresql" else None
+
+
+def _pg_snapshot() -> dict:
+    """PostgreSQL: every model table's rows (binary COPY; generated columns are left out and recomputed on the
+    way back) and every sequence's position, so that the world after a transactional test's flush is put back
+    in about a second instead of rebuilding it (reference data and demo: ~25 s)."""
+    from django.db import connection
+
+    tables = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+    raw = connection.connection.cursor()
+    rows = {}
+    for table in tables:
+        with raw.copy(f'COPY "{table}" TO STDOUT (FORMAT binary)') as copy:
+            rows[table] = b"".join(bytes(block) for block in copy)
+    raw.execute("SELECT schemaname, sequencename, last_value FROM pg_sequences WHERE schemaname = current_schema()")
+    return {"tables": rows, "sequences": raw.fetchall()}
+
+
+def _pg_restore(snapshot: dict) -> None:
+    from django.db import connection, transaction
+
+    tables = list(snapshot["tables"])
+    with transaction.atomic():
+        raw = connection.connection.cursor()
+        raw.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+        # Foreign keys are DEFERRABLE INITIALLY DEFERRED: checked at commit, whatever the order of the tables.
+        for table, data in snapshot["tables"].items():
+            with raw.copy(f'COPY "{table}" FROM STDIN (FORMAT binary)') as copy:
+                copy.write(data)
+        for schema, sequence, last_value in snapshot["sequences"]:
+            if last_value is None:  # never used: back to its start
+                raw.execute(f'ALTER SEQUENCE "{schema}"."{sequence}" RESTART')
+            else:
+                raw.execute("SELECT setval(%s, %s, true)", [f'"{schema}"."{sequence}"', last_value])
+    # The flush's post_migrate recreated the content types under new ids, which Django caches.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
 
 
 def _serialize_reference_data() -> str:
@@ -114,6 +153,9 @@ def pytest_runtest_teardown(item, nextitem):
         with blocker.unblock():
             from django.db import connection
 
+            if getattr(connection, "_thidua_snapshot", None):
+                _pg_restore(connection._thidua_snapshot)
+                return
             _sqlite_audit_triggers(create=True)
             _restore_reference_data(connection._thidua_migration_data)
             load_demo()
