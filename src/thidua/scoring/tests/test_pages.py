@@ -182,3 +182,22 @@ def test_query_count_constant_in_members(scored, client_as, api_as, url, user):
     from thidua.scoring.models import MemberResult
 
     assert MemberResult.objects.filter(cluster_year=cy).count() == 9
+
+
+def test_times_on_the_pages_are_short_numeric_dates(client_as):
+    """The publication time and the report submission times read "dd/mm/yyyy HH:MM" in Vietnam's time zone, as
+    elsewhere in the application (not Django's long form with a capital "Ngày" in mid-sentence)."""
+    import re
+
+    from django.utils import timezone
+
+    from thidua.organisations.models import ClusterYear
+    from thidua.scoring.models import ScoringConfig
+
+    client = client_as("tw.canbo")
+    config = ScoringConfig.objects.get(cluster_year=ClusterYear.objects.get(cluster__code="TPTW", year=2020))
+    page = client.get("/scoring/TPTW/2020/").content.decode()
+    expected = timezone.localtime(config.published_at).strftime("%d/%m/%Y %H:%M")
+    assert f"Đã công bố lúc {expected}." in page
+    reports = client.get("/scoring/TPTW/2020/reports/").content.decode()
+    assert "Ngày" not in reports and re.search(r"<td>\d\d/\d\d/\d{4} \d\d:\d\d</td>", reports)
