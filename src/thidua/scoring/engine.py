@@ -104,9 +104,8 @@ def _centi(expr: str) -> str:
     return f"CAST(ROUND(({expr}) * 100) AS INTEGER)"
 
 
-def _score_centi(vendor: str) -> str:
-    # Kept by the database (Score.points_centi) and covered by the index score_cy_unit_crit.
-    return "s.points_centi"
+# A score's points in hundredths: kept by the database (Score.points_centi), covered by score_cy_unit_crit.
+_SCORE_CENTI = "s.points_centi"
 
 
 def _ag(rules: frozenset[str], vendor: str, ids: str) -> str:
@@ -114,17 +113,17 @@ def _ag(rules: frozenset[str], vendor: str, ids: str) -> str:
     cluster-years: sum and count per role the configured rules need (and, for the median on PostgreSQL, the
     two middle values: percentile_disc of both orders, whose sum is twice the median)."""
     roles = sorted({_ROLE_OF_RULE[r] for r in rules}) or ["cross"]
-    centi = _score_centi(vendor)
+    centi = _SCORE_CENTI
     cols = []
     for role in roles:
-        if vendor == "postgresql":
-            # An integer sum (BIGINT on PostgreSQL) brought back to INTEGER once per group.
-            total = (f"SUM({centi})" if len(roles) == 1 else f"SUM({centi}) FILTER (WHERE s.role = '{role}')")
-            cols.append(f"CAST({total} AS INTEGER) AS tc_{role}")
-        elif len(roles) == 1:
-            cols.append(f"SUM({centi}) AS tc_{role}")
+        if len(roles) == 1:
+            total = f"SUM({centi})"
+        elif vendor == "postgresql":
+            total = f"SUM({centi}) FILTER (WHERE s.role = '{role}')"
         else:
-            cols.append(f"SUM(CASE WHEN s.role = '{role}' THEN {centi} END) AS tc_{role}")
+            total = f"SUM(CASE WHEN s.role = '{role}' THEN {centi} END)"
+        # An integer sum (BIGINT on PostgreSQL) brought back to INTEGER once per group.
+        cols.append(f"CAST({total} AS INTEGER) AS tc_{role}")
         # INTEGER (PostgreSQL's COUNT is BIGINT, whose SUM would be NUMERIC further on).
         cols.append(f"CAST(COUNT(*) AS INTEGER) AS n_{role}" if len(roles) == 1
                     else f"CAST(COUNT(CASE WHEN s.role = '{role}' THEN 1 END) AS INTEGER) AS n_{role}")
@@ -143,10 +142,10 @@ def _ag(rules: frozenset[str], vendor: str, ids: str) -> str:
 def _md_sqlite(ids: str) -> str:
     """SQLite has no ordered-set aggregates: the middle row(s) of the cross scores by window functions;
     m2 = twice the median in hundredths (the middle rows are 1 or 2)."""
-    centi = _score_centi("sqlite")
+    centi = _SCORE_CENTI
     return f"""SELECT t.cy, t.unit_id, t.criterion_id, SUM(t.c) * 2 / COUNT(*) AS m2 FROM (
         SELECT s.cluster_year_id AS cy, s.unit_id, s.criterion_id, {centi} AS c,
-               ROW_NUMBER() OVER (PARTITION BY s.cluster_year_id, s.unit_id, s.criterion_id ORDER BY s.points_centi) AS rn,
+               ROW_NUMBER() OVER (PARTITION BY s.cluster_year_id, s.unit_id, s.criterion_id ORDER BY {centi}) AS rn,
                COUNT(*) OVER (PARTITION BY s.cluster_year_id, s.unit_id, s.criterion_id) AS cnt
         FROM scoring_score s
         WHERE s.role = 'cross' AND s.cluster_year_id IN ({ids})
@@ -177,7 +176,7 @@ def _scored_value(rules: frozenset[str], vendor: str) -> tuple[str, str]:
 
 
 def _cte(ids: str, vendor: str, rules: frozenset[str], *, overrides: bool = True, group_tie_break: bool = True,
-         awards: bool = True, detail: bool = False, inline: bool = False, sets: str | None = None,
+         awards: bool = True, detail: bool = False, inline: bool = False, sets: str,
          scored: bool = True, automatic: bool = True) -> str:
     """Common table expressions down to `cell`: one row per (cluster-year, member, leaf criterion) that has a
     value (vc, in hundredths) — scored criteria from the aggregated scores, automatic ones from reports and
@@ -208,8 +207,8 @@ def _cte(ids: str, vendor: str, rules: frozenset[str], *, overrides: bool = True
     # Inline, the criteria lists are fenced too: joined to the parent groups on their own (thousands of rows),
     # not after the join with every aggregated score group.
     crit_fence = " OFFSET '0'" if vendor == "postgresql" and inline else ""
-    in_sets = f"IN ({sets})" if sets is not None else "IN (SELECT cs FROM cfg)"
-    set_filter = f" AND c.criteria_set_id IN ({sets})" if sets is not None else ""
+    in_sets = f"IN ({sets})"
+    set_filter = f" AND c.criteria_set_id {in_sets}"
     value, has_score = _scored_value(rules, vendor)
     if group_tie_break:
         # The parent and grandparent codes (a group tie-break counts the leaves under the named group). Only

@@ -126,11 +126,13 @@ def test_award_bonus_is_the_same_on_the_parallel_path(world):
     cy, _crits, award = world
     _award(award, unit("01").pk, date(2023, 5, 10))
     _award(award, unit("48").pk, date(2023, 1, 2))
+    def results():
+        return list(MemberResult.objects.filter(cluster_year=cy).order_by("unit_id").values_list(
+            "unit_id", "base_points", "bonus_points", "penalty_points", "total", "rank", "tie_unresolved"))
+
     bonus = _bonus(cy)
-    plain = list(MemberResult.objects.filter(cluster_year=cy).order_by("unit_id").values_list(
-        "unit_id", "base_points", "bonus_points", "penalty_points", "total", "rank", "tie_unresolved"))
+    plain = results()
     with mock.patch.object(engine, "_PARALLEL_FROM", 1):
         assert _bonus(cy) == bonus
-        assert list(MemberResult.objects.filter(cluster_year=cy).order_by("unit_id").values_list(
-            "unit_id", "base_points", "bonus_points", "penalty_points", "total", "rank", "tie_unresolved")) == plain
+        assert results() == plain
     assert bonus["01"] == D("2.00") and bonus["48"] == D("2.00")
