@@ -2,7 +2,10 @@
 selectors and services as the pages. Errors always have the shape {"code", "message", "details"?}."""
 
 
-from django.http import Http404
+from functools import wraps
+
+from django.http import Http404, JsonResponse
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -10,7 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from thidua.accounts.services import api_token_authenticate
-from thidua.core.errors import DomainError
+from thidua.core.errors import HTTP_MESSAGES, DomainError, validation_message
 
 
 class BearerToken(HttpBearer):
@@ -31,7 +34,34 @@ class HeaderToken(APIKeyHeader):
         return user
 
 
-api = NinjaAPI(
+def _json_method_not_allowed(view):
+    """django-ninja answers a wrong method with a plain-text 405 outside its exception handlers: give it the
+    API's error shape (and keep the Allow header)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+            code, message = HTTP_MESSAGES[405]
+            allow = response.get("Allow", "")
+            response = JsonResponse({"code": code, "message": str(message)}, status=405)
+            if allow:
+                response["Allow"] = allow
+        return response
+
+    return wrapper
+
+
+class ThiduaAPI(NinjaAPI):
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_method_not_allowed(pattern.callback)
+        return urls
+
+
+api = ThiduaAPI(
     title="thidua API",
     version="1",
     description="API quản lý cụm, khối thi đua và đề nghị khen thưởng. Xác thực bằng phiên đăng nhập "
@@ -52,7 +82,7 @@ def _validation_error(request, exc: NinjaValidationError):
     details = []
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
-        details.append({"field": ".".join(loc) or None, "message": err.get("msg", "")})
+        details.append({"field": ".".join(loc) or None, "message": validation_message(err)})
     body = {"code": "invalid", "message": _("Dữ liệu chưa hợp lệ, vui lòng kiểm tra lại."), "details": details}
     return api.create_response(request, body, status=422)
 
@@ -75,6 +105,10 @@ def _not_found(request, exc):
 def _http_error(request, exc: HttpError):
     if exc.status_code == 403 and "CSRF" in str(exc):
         body = {"code": "csrf_failed", "message": _("Thiếu hoặc sai mã CSRF: tải lại trang rồi thử lại, hoặc dùng khóa truy cập.")}
+    elif exc.status_code in HTTP_MESSAGES:
+        # The framework's own errors are in English ("Cannot parse request body"): answer in Vietnamese.
+        code, message = HTTP_MESSAGES[exc.status_code]
+        body = {"code": code, "message": str(message)}
     else:
         body = {"code": "error", "message": str(exc)}
     return api.create_response(request, body, status=exc.status_code)

@@ -3,10 +3,13 @@
 
 from datetime import datetime
 
+from django.contrib.auth import SESSION_KEY
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from thidua.accounts import selectors, services
+from thidua.core.errors import Forbidden
 
 router = Router(tags=["Tài khoản"])
 
@@ -65,8 +68,18 @@ def list_tokens(request):
     return list(selectors.api_tokens_for(user=request.user))
 
 
+def _signed_in_by_session(request) -> bool:
+    """True when the caller is the user of the signed-in session, not only the holder of a token."""
+    session = getattr(request, "session", None)
+    return session is not None and str(session.get(SESSION_KEY, "")) == str(request.user.pk)
+
+
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Tạo khóa (chỉ hiện một lần)")
 def create_token(request, payload: TokenIn):
+    if not _signed_in_by_session(request):
+        # A token must not mint tokens: a leaked short-lived token would otherwise outlive itself.
+        raise Forbidden(message=_("Chỉ tạo được khóa truy cập khi đăng nhập bằng tài khoản (trang Hồ sơ của tôi), "
+                                  "không tạo được bằng một khóa truy cập."))
     token, secret = services.api_token_create(actor=request.user, name=payload.name, days_valid=payload.days_valid)
     token.secret = secret
     return Status(201, token)

@@ -38,6 +38,17 @@ def record_failure(username: str, ip: str | None) -> None:
     LoginFailure.objects.create(username=(username or "")[:150], ip_address=ip)
 
 
+def canonical_username(username: str) -> str:
+    """Usernames are unique whatever their case (accounts.services.user_create): "HCM.CanBo" is hcm.canbo, both
+    for signing in and for counting failures, so the two can never disagree."""
+    from django.contrib.auth import get_user_model
+
+    matches = list(get_user_model().objects.filter(username__iexact=username or "").values_list("username", flat=True)[:2])
+    if username in matches:
+        return username
+    return matches[0] if len(matches) == 1 else (username or "")
+
+
 def clear_failures(username: str) -> None:
     LoginFailure.objects.filter(username__iexact=username).delete()
 
@@ -46,6 +57,7 @@ class ThrottledModelBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(self._username_field(), "")
+        username = canonical_username(username)
         ip = client_ip(request)
         if is_locked_out(username, ip):
             if request is not None:
@@ -54,8 +66,12 @@ class ThrottledModelBackend(ModelBackend):
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             record_failure(username, ip)
-            if request is not None and is_locked_out(username, ip):
-                request.thidua_locked_out = True
+            if is_locked_out(username, ip):
+                if request is not None:
+                    request.thidua_locked_out = True
+                from thidua.accounts.services import login_locked_out
+
+                login_locked_out(username=username, ip=ip)  # audited (never the password)
         else:
             clear_failures(username)
         return user

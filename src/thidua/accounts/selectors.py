@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from thidua.accounts.models import ApiToken, Role, RoleGrant, ScopeKind, User
 from thidua.core.errors import NotFound
@@ -76,6 +76,9 @@ def grants_for(user) -> Grants:
         target = _BUCKETS.get((role, scope_kind))
         if target is None:
             continue
+        if scope_kind == ScopeKind.UNIT and (unit_id is None or unit_id != user.unit_id):
+            # Defence in depth: a unit role counts only on the user's own unit, whatever left it elsewhere.
+            continue
         name, column = target
         value = {"unit_id": unit_id, "cluster_id": cluster_id, "cluster_year_id": cluster_year_id}[column]
         if value is not None:
@@ -92,9 +95,9 @@ def forget_grants(user) -> None:
 
 def role_grants_for(*, user, of_user: User | None = None) -> QuerySet[RoleGrant]:
     """Active grants a caller may see: their own, or everyone's for a superuser / organiser admin scope."""
-    qs = RoleGrant.objects.filter(revoked_at__isnull=True).select_related(
-        "user", "unit", "cluster", "cluster_year__cluster"
-    )
+    qs = RoleGrant.objects.filter(revoked_at__isnull=True).filter(
+        ~Q(scope_kind=ScopeKind.UNIT) | Q(unit_id=F("user__unit_id"))  # unit roles count on the own unit only
+    ).select_related("user", "unit", "cluster", "cluster_year__cluster")
     if of_user is not None:
         qs = qs.filter(user=of_user)
     g = grants_for(user)
@@ -103,8 +106,6 @@ def role_grants_for(*, user, of_user: User | None = None) -> QuerySet[RoleGrant]
     if of_user is not None and of_user.pk == user.pk:
         return qs
     # An organiser admin sees the grants inside the clusters they administer.
-    from django.db.models import Q
-
     from thidua.organisations.models import Cluster
 
     admin_clusters = Cluster.objects.filter(
@@ -127,3 +128,59 @@ def api_token_get(*, user, pk: int) -> ApiToken:
     if token is None:
         raise NotFound()
     return token
+
+
+def may_manage_roles(user) -> bool:
+    """Who may open the role management page: system administrators and organiser admins (accounts.services
+    can_grant decides each grant and revocation)."""
+    g = grants_for(user)
+    return g.is_superuser or bool(g.organiser_admin or g.cluster_admin)
+
+
+def grantable_scopes(*, user) -> dict[str, list[tuple[int, str]]]:
+    """The scopes on which the caller may grant roles, by scope kind, with their names today (few queries)."""
+    from datetime import date
+
+    from thidua.organisations.models import Cluster, ClusterMembership, ClusterYear, Unit
+    from thidua.organisations.selectors import member_in_year, unit_display_names
+
+    g = grants_for(user)
+    if not may_manage_roles(user):
+        return {}
+    clusters = Cluster.objects.all()
+    if not g.is_superuser:
+        clusters = clusters.filter(Q(organiser_id__in=g.organiser_admin) | Q(id__in=g.cluster_admin))
+    cluster_rows = list(clusters.order_by("name").values_list("pk", "name"))
+    cluster_ids = [pk for pk, _name in cluster_rows]
+    years = list(ClusterYear.objects.filter(cluster_id__in=cluster_ids).select_related("cluster")
+                 .order_by("cluster__name", "-year"))
+    this_year = date.today().year
+    if g.is_superuser:
+        organiser_ids = set(Cluster.objects.values_list("organiser_id", flat=True))
+        unit_ids = set(Unit.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date.today()))
+                       .values_list("pk", flat=True))
+    else:
+        organiser_ids = set(g.organiser_admin)
+        unit_ids = set(ClusterMembership.objects.filter(member_in_year(this_year), cluster_id__in=cluster_ids)
+                       .values_list("unit_id", flat=True))
+    names = unit_display_names(organiser_ids | unit_ids)
+    by_name = lambda ids: sorted(((i, names.get(i, str(i))) for i in ids), key=lambda row: row[1])  # noqa: E731
+    return {
+        ScopeKind.ORGANISER: by_name(organiser_ids),
+        ScopeKind.CLUSTER: cluster_rows,
+        ScopeKind.CLUSTER_YEAR: [(cy.pk, f"{cy.cluster.name} – {cy.year}") for cy in years],
+        ScopeKind.UNIT: by_name(unit_ids),
+    }
+
+
+def grant_scope_label(grant: RoleGrant, names: dict[int, str]) -> str:
+    if grant.cluster_year_id:
+        return f"{grant.cluster_year.cluster.name} – {grant.cluster_year.year}"
+    if grant.cluster_id:
+        return grant.cluster.name
+    return names.get(grant.unit_id, "")
+
+
+def user_by_username(*, username: str) -> User | None:
+    """An account by its login name (case-insensitive, as the login itself)."""
+    return User.objects.filter(username__iexact=(username or "").strip()).first()

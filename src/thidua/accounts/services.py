@@ -127,8 +127,15 @@ def role_grant(*, actor, user_id: int, role: str, scope_kind: str, scope_id: int
 
 
 @transaction.atomic
-def role_revoke(*, actor, grant_id: int, reason: str = "") -> RoleGrant:
-    grant = RoleGrant.objects.select_for_update().select_related("cluster_year__cluster", "cluster", "unit").filter(
+def role_revoke(*, actor, grant_id: int, reason: str) -> RoleGrant:
+    """Revoke a role; the reason is required and kept in the audit log."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid(_("Cần ghi lý do thu hồi vai trò."), field="reason")
+    if len(reason) > 500:
+        raise invalid(_("Tối đa %(n)d ký tự.") % {"n": 500}, field="reason")
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins select_related adds.
+    grant = RoleGrant.objects.select_for_update(of=("self",)).select_related("cluster_year__cluster", "cluster", "unit").filter(
         pk=grant_id, revoked_at__isnull=True).first()
     if grant is None:
         raise NotFound()
@@ -138,9 +145,49 @@ def role_revoke(*, actor, grant_id: int, reason: str = "") -> RoleGrant:
     grant.revoked_at = timezone.now()
     grant.revoked_by = actor if getattr(actor, "pk", None) else None
     grant.save(update_fields=["revoked_at", "revoked_by"])
+    forget_grants(grant.user)
     audit_record(action="accounts.role.revoked", actor=actor, obj=grant,
-                 payload={"user": grant.user_id, "role": grant.role, "reason": reason})
+                 payload={"user": grant.user_id, "role": grant.role, "scope_kind": grant.scope_kind,
+                          "reason": reason})
     return grant
+
+
+def _unit_label(unit_id: int | None) -> str:
+    if unit_id is None:
+        return _("không có đơn vị")
+    from thidua.organisations.selectors import unit_display_names
+
+    return unit_display_names([unit_id]).get(unit_id) or str(unit_id)
+
+
+@transaction.atomic
+def user_unit_changed(*, actor, user_id: int, old_unit_id: int | None) -> list[RoleGrant]:
+    """After a user's unit has changed, revoke their grants on any unit other than their unit now.
+
+    Unit roles act for the user's own unit only (docs/architecture.md): an officer who moves from Cần Thơ
+    to TP HCM must not keep acting for Cần Thơ. Each revocation is audited with the reason.
+    """
+    if not (actor is not None and actor.is_authenticated and actor.is_superuser):
+        raise Forbidden()
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    stale = list(RoleGrant.objects.select_for_update().filter(
+        user=user, scope_kind=ScopeKind.UNIT, revoked_at__isnull=True).exclude(unit_id=user.unit_id))
+    if not stale:
+        return []
+    reason = _("Đổi đơn vị công tác từ %(old)s sang %(new)s: vai trò trên đơn vị cũ bị thu hồi.") % {
+        "old": _unit_label(old_unit_id), "new": _unit_label(user.unit_id)}
+    now = timezone.now()
+    for grant in stale:
+        grant.revoked_at = now
+        grant.revoked_by = actor if getattr(actor, "pk", None) else None
+        grant.save(update_fields=["revoked_at", "revoked_by"])
+        audit_record(action="accounts.role.revoked", actor=actor, obj=grant,
+                     payload={"user": user.pk, "role": grant.role, "scope_kind": grant.scope_kind,
+                              "scope_id": grant.unit_id, "reason": reason})
+    forget_grants(user)
+    return stale
 
 
 def _hash_key(key: str) -> str:
@@ -148,19 +195,20 @@ def _hash_key(key: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor, name: str, days_valid: int | None = 365) -> tuple[ApiToken, str]:
-    """Create a personal token for the caller; the secret is returned once and only its hash is kept."""
+def api_token_create(*, actor, name: str, days_valid: int = 365) -> tuple[ApiToken, str]:
+    """Create a personal token for the caller; the secret is returned once and only its hash is kept.
+    Every token expires (1–730 days): a token that never expires is a credential nobody remembers to revoke."""
     if not actor.is_authenticated:
         raise Forbidden()
     name = (name or "").strip()
     if not name:
         raise invalid(_("Cần đặt tên gợi nhớ cho khóa."), field="name")
-    if days_valid is not None and not (1 <= days_valid <= 730):
+    if not isinstance(days_valid, int) or isinstance(days_valid, bool) or not (1 <= days_valid <= 730):
         raise invalid(_("Thời hạn từ 1 đến 730 ngày."), field="days_valid")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=actor, name=name, prefix=secret[:10], key_hash=_hash_key(secret),
-        expires_at=timezone.now() + timedelta(days=days_valid) if days_valid else None)
+        expires_at=timezone.now() + timedelta(days=days_valid))
     audit_record(action="accounts.api_token.created", actor=actor, obj=token, payload={"name": name, "prefix": token.prefix})
     return token, secret
 
@@ -187,3 +235,28 @@ def api_token_authenticate(key: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def login_locked_out(*, username: str, ip: str | None) -> None:
+    """Record in the audit log that repeated failures locked a username (or an address) out."""
+    user = User.objects.filter(username=username).first()
+    audit_record(action="accounts.user.locked_out", actor=None, obj=user,
+                 payload={"username": username[:150], "ip": ip})
+
+
+@transaction.atomic
+def login_unlock(*, actor, username: str) -> int:
+    """A system administrator lifts a lockout at once (rather than waiting for the window to pass)."""
+    from thidua.accounts.models import LoginFailure
+
+    if not (actor is not None and actor.is_authenticated and actor.is_superuser):
+        raise Forbidden()
+    username = (username or "").strip()
+    if not username:
+        raise invalid(_("Cần nhập tên đăng nhập."), field="username")
+    deleted, _rows = LoginFailure.objects.filter(username__iexact=username).delete()
+    user = User.objects.filter(username__iexact=username).first()
+    audit_record(action="accounts.user.unlocked", actor=actor, obj=user,
+                 payload={"username": username, "failures_cleared": deleted})
+    return deleted

@@ -10,4 +10,6 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("tokens/", views.token_create, name="token_create"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("roles/", views.roles, name="roles"),
+    path("roles/<int:grant_id>/revoke/", views.role_revoke, name="role_revoke"),
 ]

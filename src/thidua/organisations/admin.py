@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from thidua.core.admin_base import ReadOnlyAdmin
 from thidua.organisations.models import (
@@ -10,6 +11,24 @@ from thidua.organisations.models import (
     UnitSuccession,
     UnitVersion,
 )
+from thidua.organisations.selectors import unit_name_now
+
+
+def _named(field: str, description):
+    """A list column showing a unit's name (today's, or its last) instead of its bare code."""
+
+    @admin.display(description=description, ordering=f"{field}_name")
+    def column(self, obj):
+        return getattr(obj, f"{field}_name", None) or (getattr(obj, field).code if getattr(obj, f"{field}_id") else "—")
+
+    return column
+
+
+class NamedUnitsAdmin(ReadOnlyAdmin):
+    unit_fields: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(**{f"{f}_name": unit_name_now(f"{f}_id") for f in self.unit_fields})
 
 
 class UnitVersionInline(admin.TabularInline):
@@ -25,7 +44,14 @@ class UnitVersionInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(ReadOnlyAdmin):
-    list_display = ("code", "valid_from", "valid_to", "email")
+    list_display = ("code", "name", "valid_from", "valid_to", "email")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(name_now=unit_name_now())
+
+    @admin.display(description=_("tên chính thức"), ordering="name_now")
+    def name(self, obj):
+        return obj.name_now or "—"
     search_fields = ("code", "versions__name", "versions__short_name")
     inlines = [UnitVersionInline]
 
@@ -36,8 +62,11 @@ class UnitKindAdmin(ReadOnlyAdmin):
 
 
 @admin.register(UnitSuccession)
-class UnitSuccessionAdmin(ReadOnlyAdmin):
-    list_display = ("predecessor", "successor", "kind", "effective_date", "legal_basis")
+class UnitSuccessionAdmin(NamedUnitsAdmin):
+    unit_fields = ("predecessor", "successor")
+    list_display = ("predecessor_col", "successor_col", "kind", "effective_date", "legal_basis")
+    predecessor_col = _named("predecessor", _("đơn vị trước"))
+    successor_col = _named("successor", _("đơn vị kế thừa"))
     list_select_related = ("predecessor", "successor")
 
 
@@ -52,15 +81,21 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(ReadOnlyAdmin):
-    list_display = ("code", "name", "kind", "organiser")
+class ClusterAdmin(NamedUnitsAdmin):
+    unit_fields = ("organiser",)
+    list_display = ("code", "name", "kind", "organiser_col")
+    list_select_related = ("organiser",)
+    organiser_col = _named("organiser", _("cơ quan tổ chức"))
     list_filter = ("kind",)
     search_fields = ("code", "name")
     inlines = [MembershipInline]
 
 
 @admin.register(ClusterYear)
-class ClusterYearAdmin(ReadOnlyAdmin):
-    list_display = ("cluster", "year", "head", "head_selection", "deputy", "deputy_selection")
+class ClusterYearAdmin(NamedUnitsAdmin):
+    unit_fields = ("head", "deputy")
+    list_display = ("cluster", "year", "head_col", "head_selection", "deputy_col", "deputy_selection")
+    head_col = _named("head", _("cụm trưởng"))
+    deputy_col = _named("deputy", _("cụm phó"))
     list_filter = ("cluster",)
     list_select_related = ("cluster", "head", "deputy")

@@ -132,7 +132,7 @@ def create_cluster(request, payload: ClusterIn):
     return Status(201, services.cluster_create(actor=request.user, **payload.dict()))
 
 
-@router.get("/clusters/{code}", response=ClusterOut)
+@router.get("/clusters/{code}", response=ClusterOut, summary="Một cụm, khối thi đua")
 def get_cluster(request, code: str):
     return selectors.cluster_get(user=request.user, code=code)
 
@@ -161,11 +161,12 @@ def list_memberships(request, code: str, year: int | None = None):
     return selectors.memberships_for(user=request.user, cluster=cluster, year=year)
 
 
-@router.post("/clusters/{code}/memberships", response={201: MembershipOut})
+@router.post("/clusters/{code}/memberships", response={201: MembershipOut}, summary="Thêm thành viên cụm (cơ quan tổ chức)")
 def add_membership(request, code: str, payload: MembershipIn):
     m = services.membership_add(actor=request.user, cluster_code=code, **payload.dict())
     cluster = selectors.cluster_get(user=request.user, code=code)
-    return Status(201, selectors.memberships_for(user=request.user, cluster=cluster).get(pk=m.pk))
+    # Names as of the first year of the membership (a unit merged away since has no name today).
+    return Status(201, selectors.memberships_for(user=request.user, cluster=cluster, year=m.start_year).get(pk=m.pk))
 
 
 class LeaderOut(Schema):
@@ -213,7 +214,7 @@ def list_cluster_years(request, code: str):
     return selectors.dashboard_cluster_years_of(user=request.user, cluster=cluster)
 
 
-@router.get("/clusters/{code}/years/{year}", response=ClusterYearOut)
+@router.get("/clusters/{code}/years/{year}", response=ClusterYearOut, summary="Một kỳ thi đua, với cụm trưởng, cụm phó")
 def get_cluster_year(request, code: str, year: int):
     return selectors.cluster_year_get(user=request.user, code=code, year=year)
 

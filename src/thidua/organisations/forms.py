@@ -7,7 +7,9 @@ from thidua.organisations.models import Selection
 
 
 class UnitFilterForm(forms.Form):
-    on = forms.DateField(label=_("Tên theo ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Tên theo ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                         error_messages={"invalid": _("Ngày không hợp lệ (định dạng YYYY-MM-DD): đang hiển thị tên theo "
+                                                      "ngày hôm nay.")})
     q = forms.CharField(label=_("Tìm theo mã hoặc tên"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("Loại đơn vị"), required=False)
 
@@ -20,7 +22,9 @@ class UnitContactForm(forms.Form):
     address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
     phone = forms.CharField(label=_("Điện thoại"), max_length=40, required=False)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    website = forms.URLField(label=_("Trang thông tin"), required=False, assume_scheme="https")
+    # A text input, not type=url: the browser would refuse "hanoi.gov.vn", which the server accepts as https://.
+    website = forms.URLField(label=_("Trang thông tin"), required=False, assume_scheme="https",
+                             widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}))
 
 
 class LeadershipForm(forms.Form):
@@ -33,8 +37,13 @@ class LeadershipForm(forms.Form):
     reason = forms.CharField(label=_("Lý do / căn cứ"), required=False, max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, members=(), **kwargs):
+    def __init__(self, *args, members=(), cluster=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if cluster is not None and cluster.is_block:
+            self.fields["head"].label = _("Khối trưởng")
+            self.fields["head_selection"].label = _("Cách chọn khối trưởng")
+            self.fields["deputy"].label = _("Khối phó")
+            self.fields["deputy_selection"].label = _("Cách chọn khối phó")
         choices = [("", "—")] + [(m.unit.pk, m.unit.as_of_name or m.unit.code) for m in members]
         self.fields["head"].choices = choices
         self.fields["deputy"].choices = choices

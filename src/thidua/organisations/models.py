@@ -143,6 +143,27 @@ class Cluster(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # A block (khối) has a khối trưởng, khối phó and thư ký khối; a cluster (cụm) a cụm trưởng… (DOMAIN.md).
+    @property
+    def is_block(self) -> bool:
+        return self.kind == ClusterKind.BLOCK
+
+    @property
+    def head_label(self):
+        return _("Khối trưởng") if self.is_block else _("Cụm trưởng")
+
+    @property
+    def deputy_label(self):
+        return _("Khối phó") if self.is_block else _("Cụm phó")
+
+    @property
+    def secretary_label(self):
+        return _("Thư ký khối") if self.is_block else _("Thư ký cụm")
+
+    @property
+    def leadership_label(self):
+        return _("Khối trưởng, khối phó") if self.is_block else _("Cụm trưởng, cụm phó")
+
 
 class ClusterMembership(models.Model):
     cluster = models.ForeignKey(Cluster, verbose_name=_("cụm, khối"), on_delete=models.CASCADE, related_name="memberships")

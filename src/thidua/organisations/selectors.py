@@ -12,7 +12,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from thidua.accounts.selectors import Grants, grants_for
-from thidua.core.errors import NotFound
+from thidua.core.errors import InvalidInput, NotFound, invalid
 from thidua.organisations.models import (
     Cluster,
     ClusterMembership,
@@ -23,10 +23,23 @@ from thidua.organisations.models import (
     UnitVersion,
 )
 
+YEAR_MIN, YEAR_MAX = 1945, 2200
+ID_MAX = 2**31 - 1  # larger ids cannot exist (and overflow the database's integer)
+
+
+def year_in_range(year) -> bool:
+    return isinstance(year, int) and YEAR_MIN <= year <= YEAR_MAX
+
 
 def year_end(year: int) -> date:
     """The date at which a cluster-year's names are read (the state at the end of the emulation year)."""
     return date(year, 12, 31)
+
+
+def _invalid_year(field: str = "year") -> InvalidInput:
+    from django.utils.translation import gettext as _
+
+    return invalid(_("Năm phải nằm trong khoảng %(min)d–%(max)d.") % {"min": YEAR_MIN, "max": YEAR_MAX}, field=field)
 
 
 def active_on(on: date) -> Q:
@@ -77,7 +90,7 @@ def units_as_of(
 
 
 def unit_get(*, user, pk: int, on: date | None = None) -> Unit:
-    if not user.is_authenticated:
+    if not user.is_authenticated or not (isinstance(pk, int) and 0 < pk <= ID_MAX):
         raise NotFound()
     qs = annotate_as_of(Unit.objects.all(), on or date.today())
     unit = qs.filter(pk=pk).first()
@@ -106,6 +119,40 @@ def unit_lineage_ids(*, unit_id: int, on: date | None = None) -> set[int]:
         frontier = set(links.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True)) - seen
         seen |= frontier
     return seen
+
+
+def unit_display_names(unit_ids, *, on: date | None = None) -> dict[int, str]:
+    """Names to show for units (one query): the name valid on `on` (today by default), else the unit's
+    last name (a unit merged away keeps the name it ended with), never the bare code when a name exists."""
+    on = on or date.today()
+    ids = {i for i in unit_ids if i}
+    if not ids:
+        return {}
+    chosen: dict[int, UnitVersion] = {}
+    for v in UnitVersion.objects.filter(unit_id__in=ids).select_related("unit").order_by("unit_id", "valid_from"):
+        if v.unit_id not in chosen or v.valid_from <= on:
+            chosen[v.unit_id] = v
+    names = {uid: v.name for uid, v in chosen.items()}
+    missing = ids - set(names)
+    if missing:
+        names.update(dict(Unit.objects.filter(pk__in=missing).values_list("pk", "code")))
+    return names
+
+
+def unit_name_now(ref: str = "pk") -> Subquery:
+    """A unit's name today, or the last name it had (a unit merged away), as a subquery on `ref`."""
+    return Subquery(UnitVersion.objects.filter(unit_id=OuterRef(ref), valid_from__lte=date.today())
+                    .order_by("-valid_from").values("name")[:1])
+
+
+def unit_choices_now(*, keep_id: int | None = None) -> QuerySet[Unit]:
+    """Units that exist today, by name (with `name_now`), for pick lists; `keep_id` stays listed whatever its
+    dates (the value already chosen)."""
+    today = date.today()
+    qs = Unit.objects.annotate(name_now=unit_name_now()).filter(
+        (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        | Q(pk=keep_id or 0))
+    return qs.order_by("name_now", "code")
 
 
 def unit_kinds() -> QuerySet[UnitKind]:
@@ -161,6 +208,8 @@ def memberships_for(*, user, cluster: Cluster, year: int | None = None) -> Query
     """Memberships of a visible cluster (all years, or those covering one year), names as of that year."""
     if not clusters_for(user=user).filter(pk=cluster.pk).exists():
         raise NotFound()
+    if year is not None and not year_in_range(year):
+        raise _invalid_year()
     qs = ClusterMembership.objects.filter(cluster=cluster)
     if year is not None:
         qs = qs.filter(member_in_year(year))
@@ -202,6 +251,8 @@ def cluster_years_for(*, user, cluster: Cluster | None = None) -> QuerySet[Clust
 
 
 def cluster_year_get(*, user, code: str, year: int) -> ClusterYear:
+    if not year_in_range(year):
+        raise NotFound()
     cy = (
         cluster_years_for(user=user)
         .select_related("cluster__organiser")
@@ -240,7 +291,7 @@ def roles_in_cluster_year(user, cy: ClusterYear) -> list[YearRole]:
     if cluster.organiser_id in g.organiser_admin or cluster.pk in g.cluster_admin:
         roles.append(YearRole("organiser_admin", _("Cơ quan tổ chức")))
     if cy.head_id in g.secretariat_units or cy.pk in g.secretariat_cluster_years:
-        roles.append(YearRole("secretariat", _("Thư ký cụm")))
+        roles.append(YearRole("secretariat", str(cluster.secretary_label)))
     if getattr(cy, "is_my_member_year", False):
         if g.leader_units:
             roles.append(YearRole("unit_leader", _("Lãnh đạo đơn vị thành viên")))

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from thidua.core.audit import audit_record
-from thidua.core.errors import Conflict, ErrorDetail, InvalidInput, NotFound, invalid
+from thidua.core.errors import Conflict, ErrorDetail, InvalidInput, InvalidState, NotFound, invalid
 from thidua.core.permissions import require_perm
 from thidua.organisations.models import (
     Cluster,
@@ -38,8 +38,34 @@ CONTACT_FIELDS = ("address", "phone", "email", "website")
 
 
 def _year_ok(year: int, field: str) -> ErrorDetail | None:
-    if not (1945 <= int(year) <= 2200):
+    if not (1945 <= int(year) <= 2200):  # the bounds of organisations.selectors.year_in_range
         return ErrorDetail(message=_("Năm phải nằm trong khoảng 1945–2200."), field=field)
+    return None
+
+
+def _unit_not_in_years(unit: Unit, first_year: int, last_year: int | None, field: str) -> ErrorDetail | None:
+    """A unit takes part in year N only if it exists on 31 December of N, the date at which the year's names,
+    members and results are read (DOMAIN.md §7: a merged unit continues as its successor)."""
+    from thidua.organisations.selectors import unit_display_names, year_end
+
+    if unit.valid_from is not None and unit.valid_from > year_end(first_year):
+        name = unit_display_names([unit.pk]).get(unit.pk, unit.code)
+        return ErrorDetail(field=field, message=_(
+            "%(unit)s chỉ có hiệu lực từ ngày %(start)s: không thể tham gia cụm năm %(year)d.") % {
+            "unit": name, "start": unit.valid_from.strftime("%d/%m/%Y"), "year": first_year})
+    if unit.valid_to is not None and (last_year is None or year_end(last_year) > unit.valid_to):
+        links = list(UnitSuccession.objects.filter(predecessor=unit).order_by("effective_date"))
+        names = unit_display_names([unit.pk, *(link.successor_id for link in links)])
+        last_ok = unit.valid_to.year if unit.valid_to >= year_end(unit.valid_to.year) else unit.valid_to.year - 1
+        year = max(first_year, last_ok + 1)
+        params = {"unit": names.get(unit.pk, unit.code), "end": unit.valid_to.strftime("%d/%m/%Y"), "year": year}
+        if links:
+            params["successor"] = ", ".join(names.get(link.successor_id, "") for link in links)
+            message = _("%(unit)s chỉ có hiệu lực đến ngày %(end)s (đã hợp nhất, sáp nhập vào %(successor)s): không "
+                        "thể là thành viên của cụm năm %(year)d. Hãy chọn %(successor)s.") % params
+        else:
+            message = _("%(unit)s chỉ có hiệu lực đến ngày %(end)s: không thể là thành viên của cụm năm %(year)d.") % params
+        return ErrorDetail(field=field, message=message)
     return None
 
 
@@ -185,7 +211,7 @@ def unit_record_succession(*, actor, predecessor_id: int, successor_id: int, kin
 @transaction.atomic
 def cluster_create(*, actor, organiser_id: int, code: str, name: str, kind: str = ClusterKind.CLUSTER,
                    description: str = "", established_year: int | None = None) -> Cluster:
-    organiser = Unit.objects.filter(pk=organiser_id).first()
+    organiser = Unit.objects.filter(pk=organiser_id).first() if 0 < organiser_id < 2**31 else None
     if organiser is None:
         raise NotFound()
     require_perm(actor, "organisations.add_cluster", organiser)
@@ -235,9 +261,11 @@ def membership_add(*, actor, cluster_code: str, unit_id: int, start_year: int, e
     errors = [e for e in (_year_ok(start_year, "start_year"), end_year and _year_ok(end_year, "end_year")) if e]
     if end_year is not None and end_year < start_year:
         errors.append(ErrorDetail(message=_("Năm kết thúc không được trước năm bắt đầu."), field="end_year"))
-    unit = Unit.objects.filter(pk=unit_id).first()
+    unit = Unit.objects.filter(pk=unit_id).first() if 0 < unit_id < 2**31 else None
     if unit is None:
         errors.append(ErrorDetail(message=_("Đơn vị không tồn tại."), field="unit"))
+    elif not errors and (e := _unit_not_in_years(unit, start_year, end_year, "unit_id")):
+        raise InvalidInput(message=e.message, details=[e])
     if errors:
         raise InvalidInput(details=errors)
     Cluster.objects.select_for_update().filter(pk=cluster.pk).first()
@@ -263,8 +291,12 @@ def membership_end(*, actor, membership_id: int, end_year: int) -> ClusterMember
     if m is None or not clusters_for(user=actor).filter(pk=m.cluster_id).exists():
         raise NotFound()
     require_perm(actor, "organisations.manage_cluster", m.cluster)
+    if e := _year_ok(end_year, "end_year"):
+        raise InvalidInput(details=[e])
     if end_year < m.start_year:
         raise invalid(_("Năm kết thúc không được trước năm bắt đầu."), field="end_year")
+    if e := _unit_not_in_years(m.unit, m.start_year, end_year, "end_year"):
+        raise InvalidInput(details=[e])
     before = m.end_year
     m.end_year = end_year
     m.save(update_fields=["end_year"])
@@ -276,10 +308,12 @@ def membership_end(*, actor, membership_id: int, end_year: int) -> ClusterMember
 def _check_leader(cluster: Cluster, year: int, unit_id: int | None, field: str) -> ErrorDetail | None:
     if unit_id is None:
         return None
-    if not ClusterMembership.objects.filter(member_in_year(year), cluster=cluster, unit_id=unit_id).exists():
+    if not (0 < unit_id < 2**31) or not ClusterMembership.objects.filter(member_in_year(year), cluster=cluster, unit_id=unit_id).exists():
         return ErrorDetail(message=_("Đơn vị được chọn không phải là thành viên của cụm trong năm %(year)d.") % {"year": year},
                            field=field)
-    return None
+    unit = Unit.objects.get(pk=unit_id)
+    # A membership recorded before validity was checked must not make a merged-away unit head or deputy.
+    return _unit_not_in_years(unit, year, year, field)
 
 
 def _validate_leadership(cluster, year, head_id, head_selection, deputy_id, deputy_selection) -> None:
@@ -334,7 +368,22 @@ def cluster_year_set_leadership(*, actor, cluster_year_id: int, head_id: int | N
         raise NotFound()
     require_perm(actor, "organisations.manage_clusteryear", cy)
     cy = ClusterYear.objects.select_for_update().select_related("cluster").get(pk=cy.pk)
+    # The secretariat follows the head: changing the head of a closed year would hand that year's records to
+    # another unit after the fact. Read through the covenant's stable selector (imported here: covenant
+    # depends on organisations, not the other way round at import time).
+    from thidua.covenant.models import CycleState
+    from thidua.covenant.selectors import cycle_get
+
+    cycle = cycle_get(cluster_year=cy)
+    if cycle is not None and cycle.state == CycleState.CLOSED:
+        raise InvalidState(message=_("Kỳ thi đua năm %(year)d đã kết thúc: không thay đổi được cụm trưởng, cụm phó. "
+                                     "Cơ quan tổ chức cần mở lại kỳ thi đua trước.") % {"year": cy.year})
     _validate_leadership(cy.cluster, cy.year, head_id, head_selection, deputy_id, deputy_selection)
+    replaced = [f for f, old, new in (("head", cy.head_id, head_id), ("deputy", cy.deputy_id, deputy_id))
+                if old is not None and old != new]
+    reason = (reason or "").strip()
+    if replaced and not reason:
+        raise invalid(_("Cần ghi lý do khi thay đổi cụm trưởng, cụm phó đã được ghi nhận."), field="reason")
     before = {"head": cy.head_id, "head_selection": cy.head_selection, "deputy": cy.deputy_id,
               "deputy_selection": cy.deputy_selection}
     cy.head_id, cy.head_selection = head_id, head_selection if head_id else ""

@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from thidua.core.errors import InvalidInput
+from thidua.core.errors import InvalidInput, InvalidState
 from thidua.core.forms import apply_domain_errors
 from thidua.core.selectors import audit_entries_for_object, paginate
 from thidua.organisations import selectors, services
@@ -66,7 +67,7 @@ def cluster_year_detail(request, code: str, year: int):
     if can_manage:
         initial = {"head": cy.head_id, "head_selection": cy.head_selection, "deputy": cy.deputy_id,
                    "deputy_selection": cy.deputy_selection}
-        form = LeadershipForm(request.POST or None, members=members, initial=initial)
+        form = LeadershipForm(request.POST or None, members=members, cluster=cy.cluster, initial=initial)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             try:
@@ -75,8 +76,11 @@ def cluster_year_detail(request, code: str, year: int):
                     deputy_id=d["deputy"], deputy_selection=d["deputy_selection"], reason=d["reason"])
             except InvalidInput as exc:
                 apply_domain_errors(form, exc)
+            except InvalidState as exc:
+                form.add_error(None, str(exc.message))
             else:
-                messages.success(request, _("Đã ghi nhận cụm trưởng, cụm phó."))
+                messages.success(request, _("Đã ghi nhận khối trưởng, khối phó.") if cy.cluster.is_block
+                                 else _("Đã ghi nhận cụm trưởng, cụm phó."))
                 return redirect("cluster_year_detail", code=code, year=year)
     elif request.method == "POST":
         from django.core.exceptions import PermissionDenied
@@ -114,9 +118,10 @@ def _cluster_year_panels() -> list[str]:
 def unit_list(request):
     form = UnitFilterForm(request.GET or None, kinds=selectors.unit_kinds())
     on, q, kind = date.today(), "", ""
-    if form.is_valid():
-        on = form.cleaned_data["on"] or on
-        q, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+    if form.is_bound:
+        form.is_valid()  # an invalid field is reported on the form; the valid ones still filter
+        on = form.cleaned_data.get("on") or on
+        q, kind = form.cleaned_data.get("q", ""), form.cleaned_data.get("kind", "")
     qs = selectors.units_as_of(user=request.user, on=on, search=q, kind=kind)
     page = paginate(qs, page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
     query = request.GET.copy()
@@ -126,24 +131,53 @@ def unit_list(request):
     return render(request, template, context)
 
 
+_INCOMING = {  # how a succession reads on the successor's page ("received from", never "merged into")
+    "merger": _lazy("tiếp nhận (hợp nhất, sáp nhập) từ"),
+    "rename": _lazy("đổi tên từ"),
+    "split": _lazy("chia tách từ"),
+}
+_OUTGOING = {
+    "merger": _lazy("hợp nhất, sáp nhập vào"),
+    "rename": _lazy("đổi tên thành"),
+    "split": _lazy("chia tách thành"),
+}
+
+
+def _unit_detail_context(request, unit, on: date, contact_form=None, on_error: str = "") -> dict:
+    incoming, outgoing = selectors.unit_successions(unit=unit)
+    incoming, outgoing = list(incoming), list(outgoing)
+    names = selectors.unit_display_names([s.predecessor_id for s in incoming] + [s.successor_id for s in outgoing])
+    for s in incoming:
+        s.other_id, s.label = s.predecessor_id, _INCOMING.get(s.kind, s.get_kind_display())
+        s.other_name = names.get(s.predecessor_id, s.predecessor.code)
+    for s in outgoing:
+        s.other_id, s.label = s.successor_id, _OUTGOING.get(s.kind, s.get_kind_display())
+        s.other_name = names.get(s.successor_id, s.successor.code)
+    can_edit = request.user.has_perm("organisations.change_unit_contact", unit)
+    if can_edit and contact_form is None:
+        contact_form = UnitContactForm(initial={k: getattr(unit, k) for k in ("address", "phone", "email", "website")})
+    history = paginate(audit_entries_for_object(obj=unit), page=request.GET.get("hpage"), per_page=20)
+    return {
+        "unit": unit, "on": on, "on_error": on_error, "versions": selectors.unit_versions(unit=unit),
+        "incoming": incoming, "outgoing": outgoing, "memberships": selectors.unit_memberships(user=request.user, unit=unit),
+        "can_edit": can_edit, "history": history, "contact_form": contact_form if can_edit else None,
+        "contact_open": bool(contact_form is not None and contact_form.is_bound),
+    }
+
+
 @require_GET
 @login_required
 def unit_detail(request, pk: int):
     on_param = request.GET.get("on")
-    try:
-        on = date.fromisoformat(on_param) if on_param else date.today()
-    except ValueError:
-        on = date.today()
+    on, on_error = date.today(), ""
+    if on_param:
+        try:
+            on = date.fromisoformat(on_param)
+        except ValueError:
+            on_error = _("Ngày “%(value)s” không hợp lệ (định dạng YYYY-MM-DD): đang hiển thị theo ngày hôm nay.") % {
+                "value": on_param[:20]}
     unit = selectors.unit_get(user=request.user, pk=pk, on=on)
-    incoming, outgoing = selectors.unit_successions(unit=unit)
-    can_edit = request.user.has_perm("organisations.change_unit_contact", unit)
-    history = paginate(audit_entries_for_object(obj=unit), page=request.GET.get("hpage"), per_page=20)
-    return render(request, "organisations/unit_detail.html", {
-        "unit": unit, "on": on, "versions": selectors.unit_versions(unit=unit),
-        "incoming": incoming, "outgoing": outgoing, "memberships": selectors.unit_memberships(user=request.user, unit=unit),
-        "can_edit": can_edit, "history": history,
-        "contact_form": UnitContactForm(initial={k: getattr(unit, k) for k in ("address", "phone", "email", "website")}) if can_edit else None,
-    })
+    return render(request, "organisations/unit_detail.html", _unit_detail_context(request, unit, on, on_error=on_error))
 
 
 @require_POST
@@ -159,6 +193,10 @@ def unit_contact_update(request, pk: int):
         else:
             messages.success(request, _("Đã cập nhật thông tin liên hệ."))
             return redirect("unit_detail", pk=pk)
-    for errors in form.errors.values():
-        messages.error(request, " ".join(errors))
-    return redirect("unit_detail", pk=pk)
+    if not request.user.has_perm("organisations.change_unit_contact", unit):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    # Show the form again with what was typed and the errors next to their fields.
+    return render(request, "organisations/unit_detail.html",
+                  _unit_detail_context(request, unit, date.today(), contact_form=form))

@@ -124,7 +124,7 @@ def test_secretariat_moves_when_head_changes(api_as, user_named):
 
     cy = ClusterYear.objects.get(cluster__code="TPTW", year=2021)
     cluster_year_set_leadership(actor=SYSTEM, cluster_year_id=cy.pk, head_id=_unit_id("92"), head_selection="appointed",
-                                deputy_id=_unit_id("48"), deputy_selection="elected")
+                                deputy_id=_unit_id("48"), deputy_selection="elected", reason="Chỉ định lại (kiểm thử)")
     assert "secretariat" in api_as("cantho.canbo").get("/api/v1/clusters/TPTW/years/2021").json()["my_roles"]
     assert "secretariat" not in api_as("hcm.canbo").get("/api/v1/clusters/TPTW/years/2021").json()["my_roles"]
 

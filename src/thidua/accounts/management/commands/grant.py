@@ -41,5 +41,9 @@ class Command(BaseCommand):
         try:
             role_grant(actor=SYSTEM, user_id=user.pk, role=role, scope_kind=scope_kind, scope_id=scope_id)
         except DomainError as exc:
-            raise CommandError("; ".join([str(exc.message)] + [str(d.message) for d in exc.details])) from exc
+            # The message often repeats the single detail (services.invalid): print each text once.
+            parts = list(dict.fromkeys([str(exc.message)] + [str(d.message) for d in exc.details]))
+            if len(parts) > 1 and exc.details:
+                parts = parts[1:] if parts[0] == str(exc.default_message) else parts
+            raise CommandError("; ".join(parts)) from exc
         self.stdout.write(self.style.SUCCESS(f"Đã cấp vai trò {role} cho {username}."))
