@@ -501,11 +501,12 @@ def create_national_campaign(request, payload: NationalCampaignIn):
 
 
 @router.get("/covenant/years/{code}/{year}/criteria/export.xlsx", summary="Tải bảng tiêu chí (Excel)")
-def export_criteria(request, code: str, year: int):
+def export_criteria(request, code: str, year: int, version: int | None = None):
     from thidua.covenant import excel
 
     cy = _cy(request, code, year)
-    cs = selectors.current_criteria_set(cluster_year=cy)
+    cs = (selectors.criteria_sets_of(cluster_year=cy).filter(version=version).first() if version
+          else selectors.editing_criteria_set(cluster_year=cy))
     if cs is None:
         raise NotFound()
     response = HttpResponse(excel.export_xlsx(cs),

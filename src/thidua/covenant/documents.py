@@ -37,7 +37,32 @@ METHOD_SHORT = {
     Method.BONUS: "Điểm thưởng",
     Method.PENALTY: "Điểm trừ",
 }
-LEGAL_BASIS = "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022"
+# Where a unit's name says it is a province or a city: its People's Committee signs collectively, and it
+# is a place name for the date line. (Data-driven helpers for both belong in thidua.documents; see the
+# report of the review fixes.)
+LOCALITY_PREFIXES = ("Thành phố ", "TP ", "Tỉnh ")
+
+
+def legal_basis(on: date) -> str:
+    """"Căn cứ <the law>" in force on the document's date, from the versioned rule sets (awards/rulesets),
+    so a 2014 covenant cites the 2003 law and not the 2022 one. Only the law is cited: the decrees listed
+    with a rule set may postdate an old document of that regime."""
+    from thidua.awards.rulesets import ruleset_on
+
+    try:
+        title = ruleset_on(on, with_overrides=False).title
+    except LookupError:
+        return "Căn cứ Luật Thi đua, khen thưởng"
+    return "Căn cứ " + title.split(" và Nghị định")[0].strip()
+
+
+def _terms(cy) -> dict[str, str]:
+    """Cluster or block wording (cụm / khối thi đua): the same documents serve both."""
+    from thidua.organisations.models import ClusterKind
+
+    block = cy.cluster.kind == ClusterKind.BLOCK
+    word = "Khối" if block else "Cụm"
+    return {"word": word, "head": f"{word} trưởng", "code": "KTĐ" if block else "CTĐ"}
 
 
 def _members(cy) -> list[Unit]:
@@ -65,14 +90,63 @@ def _issue_date(cy, cycle: YearCycle | None, *, amendment: bool = False) -> date
     return min(today, deadline)
 
 
+def _is_locality(unit) -> bool:
+    return bool(unit.as_of_name) and unit.as_of_name.startswith(LOCALITY_PREFIXES)
+
+
+def _place(cy) -> str:
+    """The place of the date line: the province or city of the head unit (a department's city, not the
+    department), else of the organiser; a central organiser sits in Hà Nội."""
+    on = year_end(cy.year)
+    for start in (cy.head_id, cy.cluster.organiser_id):
+        seen = set()
+        pk = start
+        while pk and pk not in seen:
+            seen.add(pk)
+            unit = annotate_as_of(Unit.objects.filter(pk=pk), on).first()
+            if unit is None:
+                break
+            if _is_locality(unit):
+                place = unit.as_of_short_name or unit.as_of_name
+                for prefix in LOCALITY_PREFIXES:
+                    if place.startswith(prefix):
+                        place = place[len(prefix):]
+                return place
+            pk = unit.as_of_parent
+    return "Hà Nội"
+
+
+def _organiser(cy):
+    return annotate_as_of(Unit.objects.filter(pk=cy.cluster.organiser_id), year_end(cy.year)).first()
+
+
 def _header(cy) -> tuple[str, str, str]:
-    organiser = annotate_as_of(Unit.objects.filter(pk=cy.cluster.organiser_id), year_end(cy.year)).first()
-    head = annotate_as_of(Unit.objects.filter(pk=cy.head_id), year_end(cy.year)).first() if cy.head_id else None
-    place = (head.as_of_short_name or head.as_of_name) if head else "Hà Nội"
-    for prefix in ("Thành phố ", "TP ", "Tỉnh "):
-        if place.startswith(prefix):
-            place = place[len(prefix):]
-    return (organiser.as_of_name.upper() if organiser and organiser.as_of_name else None), cy.cluster.name.upper(), place
+    organiser = _organiser(cy)
+    return (organiser.as_of_name.upper() if organiser and organiser.as_of_name else None), cy.cluster.name.upper(), \
+        _place(cy)
+
+
+def _recipients(cy) -> list[str]:
+    organiser = _organiser(cy)
+    return [organiser.as_of_name if organiser and organiser.as_of_name else "Cơ quan tổ chức",
+            f"Các thành viên của {_terms(cy)['word']}", "Lưu: VT"]
+
+
+def _signature_block(unit, leader: tuple[str, str] | None) -> SignatureBlock:
+    """The signature block of a member's leader (NĐ 30/2020, thẩm quyền ký): a province or city signs for
+    its People's Committee ("TM. ỦY BAN NHÂN DÂN"), a department or other agency by its head; a deputy
+    signs on behalf of the head ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH", "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC")."""
+    collective = _is_locality(unit)
+    position = leader[1] if leader and leader[1] else ""
+    for sep in (" UBND", " Ủy ban", " Sở ", " Ban ", " thành phố", " tỉnh"):
+        position = position.split(sep)[0]
+    title = position.strip().upper()
+    if not title:
+        title = "CHỦ TỊCH" if collective else ("GIÁM ĐỐC" if unit.as_of_name.startswith("Sở") else "THỦ TRƯỞNG")
+    if title.startswith("PHÓ "):
+        title = f"KT. {title[4:]}\n{title}"
+    return SignatureBlock(authority="TM. ỦY BAN NHÂN DÂN" if collective else "", unit=unit.as_of_name.upper(),
+                          title=title, name=leader[0] if leader else "")
 
 
 def _criteria_table(cs: CriteriaSet) -> tuple[Table, list[str], list[str]]:
@@ -112,11 +186,13 @@ def covenant_spec(*, cy, cs: CriteriaSet) -> OfficialDocument:
     members = _members(cy)
     leaders = _leaders([u.pk for u in members])
     parent, issuer, place = _header(cy)
+    terms = _terms(cy)
+    issued_on = _issue_date(cy, cycle, amendment=bool(cs.amendment_number))
     names = ", ".join(u.as_of_name for u in members)
     blocks: list = [
-        Paragraph(f"{LEGAL_BASIS}; căn cứ kế hoạch tổ chức phong trào thi đua năm {cy.year} của {cy.cluster.name}, "
-                  f"các thành viên của Cụm gồm: {names} cùng thống nhất ký kết giao ước thi đua năm {cy.year} "
-                  "với các nội dung sau:", italic=True),
+        Paragraph(f"{legal_basis(issued_on)}; căn cứ kế hoạch tổ chức phong trào thi đua năm {cy.year} của "
+                  f"{cy.cluster.name}, các thành viên của {terms['word']} gồm: {names} cùng thống nhất ký kết giao ước "
+                  f"thi đua năm {cy.year} với các nội dung sau:", italic=True),
         Heading("I. MỤC ĐÍCH, YÊU CẦU", 1),
         BulletList([
             "Đẩy mạnh phong trào thi đua yêu nước, phấn đấu hoàn thành thắng lợi các chỉ tiêu, nhiệm vụ năm "
@@ -137,7 +213,7 @@ def covenant_spec(*, cy, cs: CriteriaSet) -> OfficialDocument:
         blocks += [Heading("Xếp loại", 3), BulletList(bands)]
     campaigns_nat = list(NationalCampaign.objects.filter(criteria__criteria_set=cs).distinct())
     if campaigns_nat:
-        blocks += [Heading("Các phong trào thi đua toàn quốc Cụm cùng hưởng ứng", 3),
+        blocks += [Heading(f"Các phong trào thi đua toàn quốc {terms['word']} cùng hưởng ứng", 3),
                    BulletList([c.title for c in campaigns_nat])]
     blocks.append(Heading("III. ĐĂNG KÝ THI ĐUA CỦA CÁC THÀNH VIÊN", 1))
     regs = {r.unit_id: r for r in Registration.objects.filter(cluster_year=cy)}
@@ -147,9 +223,11 @@ def covenant_spec(*, cy, cs: CriteriaSet) -> OfficialDocument:
     commits: dict[int, list[Commitment]] = {}
     for c in Commitment.objects.filter(registration__cluster_year=cy).select_related("registration"):
         commits.setdefault(c.registration.unit_id, []).append(c)
+    # Targets in the order of the criteria tree (a criterion's `order` restarts inside each group).
+    position = {c.pk: i for i, c in enumerate(criteria_of(criteria_set=cs))}
     targets: dict[int, list[MemberTarget]] = {}
-    for t in (MemberTarget.objects.filter(cluster_year=cy, criterion__criteria_set=cs).select_related("criterion")
-              .order_by("criterion__order", "criterion__code")):
+    for t in sorted(MemberTarget.objects.filter(cluster_year=cy, criterion__criteria_set=cs).select_related("criterion"),
+                    key=lambda t: position.get(t.criterion_id, len(position))):
         targets.setdefault(t.unit_id, []).append(t)
     for i, unit in enumerate(members, start=1):
         blocks.append(Heading(f"{i}. {unit.as_of_name}", 2))
@@ -170,23 +248,16 @@ def covenant_spec(*, cy, cs: CriteriaSet) -> OfficialDocument:
             blocks.append(Paragraph("Cam kết:", indent=True))
             blocks.append(BulletList([c.text for c in commits[unit.pk]]))
     blocks.append(Heading("IV. TỔ CHỨC THỰC HIỆN", 1))
-    blocks.append(BulletList(_deadline_lines(cycle)))
-    blocks.append(Paragraph(f"Giao ước này được lập thành {len(members)} bản có giá trị như nhau, mỗi thành viên "
+    blocks.append(BulletList(_deadline_lines(cycle, terms)))
+    # One copy per member plus one for the organiser.
+    blocks.append(Paragraph(f"Giao ước này được lập thành {len(members) + 1} bản có giá trị như nhau, mỗi thành viên "
                             "giữ một bản, gửi Cơ quan tổ chức một bản để theo dõi."))
-    signatures = []
-    for unit in members:
-        leader = leaders.get(unit.pk)
-        collective = unit.as_of_name.startswith(("Thành phố", "Tỉnh", "TP"))
-        signatures.append(SignatureBlock(authority="TM. ỦY BAN NHÂN DÂN" if collective else "TM. LÃNH ĐẠO ĐƠN VỊ",
-                                         unit=unit.as_of_name.upper(),
-                                         title=(leader[1].split(" UBND")[0].upper() if leader and leader[1] else "CHỦ TỊCH"),
-                                         name=leader[0] if leader else ""))
+    signatures = [_signature_block(unit, leaders.get(unit.pk)) for unit in members]
     return OfficialDocument(
-        issuer_parent=parent, issuer=issuer, type_key="giao_uoc", number=None, issuer_code="CTĐ", place=place,
-        date=_issue_date(cy, cycle, amendment=bool(cs.amendment_number)), title="GIAO ƯỚC THI ĐUA",
+        issuer_parent=parent, issuer=issuer, type_key="giao_uoc", number=None, issuer_code=terms["code"], place=place,
+        date=issued_on, title="GIAO ƯỚC THI ĐUA",
         subtitle=f"Năm {cy.year}" + (f" (Sửa đổi số {cs.amendment_number})" if cs.amendment_number else ""),
-        blocks=blocks, signatures=signatures,
-        recipients=["Ban Thi đua - Khen thưởng Trung ương", "Các thành viên của Cụm", "Lưu: VT"],
+        blocks=blocks, signatures=signatures, recipients=_recipients(cy),
         signature_columns=2, show_number=False)
 
 
@@ -195,29 +266,35 @@ def _places(d: Decimal) -> int:
     return max(0, -d.as_tuple().exponent) if d != d.to_integral() else 0
 
 
-def _deadline_lines(cycle: YearCycle | None) -> list[str]:
+def _deadline_lines(cycle: YearCycle | None, terms: dict[str, str]) -> list[str]:
     from thidua.covenant.workflow import DEADLINES
 
+    fallback = [f"Thời hạn cụ thể do {terms['head']} thông báo."]
     if cycle is None:
-        return ["Thời hạn cụ thể do Cụm trưởng thông báo."]
+        return fallback
     lines = []
     for d in DEADLINES:
         value = getattr(cycle, d.field)
         if value:
             lines.append(f"{d.label}: {vn_date(value)};")
-    return lines or ["Thời hạn cụ thể do Cụm trưởng thông báo."]
+    return lines or fallback
 
 
 def plan_spec(*, cy, cs: CriteriaSet, cycle: YearCycle) -> OfficialDocument:
+    """The Kế hoạch of the year, issued by the head unit (signed by its leader). A draft (not yet issued)
+    prints the blank "Số:   /KH-…" line; document_issue gives it its register number."""
     parent, issuer, place = _header(cy)
+    terms = _terms(cy)
+    issued_on = _issue_date(cy, cycle)
     members = _members(cy)
     table, extras, bands = _criteria_table(cs)
+    word, head_word = terms["word"], terms["head"]
     blocks = [
-        Paragraph(f"{LEGAL_BASIS}; Cụm trưởng ban hành Kế hoạch tổ chức phong trào thi đua năm {cy.year} của "
-                  f"{cy.cluster.name} như sau:", italic=True),
+        Paragraph(f"{legal_basis(issued_on)}; {head_word} ban hành Kế hoạch tổ chức phong trào thi đua năm {cy.year} "
+                  f"của {cy.cluster.name} như sau:", italic=True),
         Heading("I. MỤC ĐÍCH, YÊU CẦU", 1),
         BulletList([f"Tổ chức phong trào thi đua năm {cy.year} sâu rộng, thiết thực trong {len(members)} thành viên "
-                    "của Cụm;", "Bình xét khen thưởng chính xác, công khai, đúng quy định."]),
+                    f"của {word};", "Bình xét khen thưởng chính xác, công khai, đúng quy định."]),
         Heading("II. NỘI DUNG THI ĐUA", 1),
         table,
     ]
@@ -225,21 +302,18 @@ def plan_spec(*, cy, cs: CriteriaSet, cycle: YearCycle) -> OfficialDocument:
         blocks += [Heading("Điểm thưởng, điểm trừ (ngoài tổng điểm)", 3), BulletList(extras)]
     if bands:
         blocks += [Heading("Xếp loại", 3), BulletList(bands)]
-    blocks += [Heading("III. TIẾN ĐỘ THỰC HIỆN", 1), BulletList(_deadline_lines(cycle)),
+    blocks += [Heading("III. TIẾN ĐỘ THỰC HIỆN", 1), BulletList(_deadline_lines(cycle, terms)),
                Heading("IV. TỔ CHỨC THỰC HIỆN", 1),
-               Paragraph("Các thành viên của Cụm tổ chức thực hiện Kế hoạch; Cụm trưởng theo dõi, đôn đốc, tổng hợp "
-                         "kết quả báo cáo Cơ quan tổ chức."),
+               Paragraph(f"Các thành viên của {word} tổ chức thực hiện Kế hoạch; {head_word} theo dõi, đôn đốc, tổng "
+                         "hợp kết quả báo cáo Cơ quan tổ chức."),
                BulletList([u.as_of_name for u in members])]
-    head_name = ""
-    if cy.head_id:
-        head = annotate_as_of(Unit.objects.filter(pk=cy.head_id), year_end(cy.year)).first()
-        head_name = head.as_of_name.upper() if head else ""
+    head = annotate_as_of(Unit.objects.filter(pk=cy.head_id), year_end(cy.year)).first() if cy.head_id else None
+    if head is not None:  # the head unit issues the plan: its leader signs, in the unit's own form
+        signature = _signature_block(head, _leaders([head.pk]).get(head.pk))
+    else:
+        signature = SignatureBlock(authority=f"TM. {head_word.upper()}", unit=None, title="", name="")
     return OfficialDocument(
-        issuer_parent=parent, issuer=issuer, type_key="ke_hoach", number=None, issuer_code="CTĐ", place=place,
-        date=_issue_date(cy, cycle), title="KẾ HOẠCH",
+        issuer_parent=parent, issuer=issuer, type_key="ke_hoach", number=None, issuer_code=terms["code"], place=place,
+        date=issued_on, title="KẾ HOẠCH",
         subtitle=f"Tổ chức phong trào thi đua năm {cy.year}",
-        blocks=blocks,
-        signatures=[SignatureBlock(authority="TM. CỤM TRƯỞNG", unit=head_name or None, title="ĐẠI DIỆN CỤM TRƯỞNG",
-                                   name="")],
-        recipients=["Ban Thi đua - Khen thưởng Trung ương", "Các thành viên của Cụm", "Lưu: VT"],
-        show_number=False)
+        blocks=blocks, signatures=[signature], recipients=_recipients(cy), show_number=True)

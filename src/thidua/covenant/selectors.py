@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from thidua.covenant.models import (
@@ -40,6 +41,15 @@ def current_criteria_set(*, cluster_year) -> CriteriaSet | None:
     if frozen is not None:
         return frozen
     return sets.filter(status=CriteriaSetStatus.DRAFT).order_by("-version").first()
+
+
+def editing_criteria_set(*, cluster_year) -> CriteriaSet | None:
+    """The version the secretariat works on: the latest draft (a new table or a numbered amendment being
+    prepared), else the version in force. The editor, its Excel export/import and the bands form all act
+    on this one, so that an amendment is edited in full while the frozen version stays in force."""
+    draft = (CriteriaSet.objects.filter(cluster_year=cluster_year, status=CriteriaSetStatus.DRAFT)
+             .order_by("-version").first())
+    return draft or current_criteria_set(cluster_year=cluster_year)
 
 
 def _tree_order(nodes: list[Criterion]) -> list[Criterion]:
@@ -79,7 +89,15 @@ def targets_of(*, cluster_year) -> QuerySet[MemberTarget]:
     qs = MemberTarget.objects.filter(cluster_year=cluster_year).select_related("criterion", "unit")
     if cs is None:
         return qs.none()
-    return qs.filter(criterion__criteria_set=cs).order_by("unit__code", "criterion__order", "criterion__code")
+    # Tree order (a criterion's `order` restarts inside each group): by the root's order, then the
+    # second level's, then the third's, computed in the query so this stays a QuerySet.
+    gp, p, own = "criterion__parent__parent__order", "criterion__parent__order", "criterion__order"
+    return qs.filter(criterion__criteria_set=cs).annotate(
+        _k1=Coalesce(F(gp), F(p), F(own)),
+        _k2=Case(When(criterion__parent__parent__isnull=False, then=F(p)),
+                 When(criterion__parent__isnull=False, then=F(own)), default=Value(0)),
+        _k3=Case(When(criterion__parent__parent__isnull=False, then=F(own)), default=Value(0)),
+    ).order_by("unit__code", "_k1", "_k2", "_k3", "criterion__code")
 
 
 def bands_of(*, criteria_set: CriteriaSet | None) -> list[ClassificationBand]:

@@ -49,6 +49,7 @@ from thidua.covenant.validation import (
     Node,
     bonus_ceiling,
     build_tree,
+    field_limit_error,
     validate_bands,
     validate_criteria,
 )
@@ -173,6 +174,21 @@ def cycle_set_deadlines(*, actor, cluster_year_id: int, **dates: date | None) ->
         if value is not None and not (cy.year - 1 <= value.year <= cy.year + 2):
             errors.append(ErrorDetail(message=_("Ngày phải nằm trong khoảng năm %(a)d–%(b)d.")
                                       % {"a": cy.year - 1, "b": cy.year + 2}, field=name))
+    if not errors:
+        # The milestones follow the cycle: registration, mid-year report, year-end report, conference,
+        # award dossiers (workflow.DEADLINES order); a later milestone may not come before an earlier one.
+        merged = {f: dates.get(f, getattr(cycle, f)) for f in wf.DEADLINE_FIELDS}
+        labels = {d.field: d.label for d in wf.DEADLINES}
+        set_fields = [f for f in wf.DEADLINE_FIELDS if merged[f] is not None]
+        for i, later in enumerate(set_fields):
+            for earlier in set_fields[:i]:
+                if merged[later] < merged[earlier]:
+                    errors.append(ErrorDetail(message=_("%(b)s (%(bd)s) không được trước %(a)s (%(ad)s).")
+                                              % {"b": labels[later], "bd": merged[later].strftime("%d/%m/%Y"),
+                                                 "a": str(labels[earlier]).lower(),
+                                                 "ad": merged[earlier].strftime("%d/%m/%Y")},
+                                              field=later))
+                    break
     if errors:
         raise InvalidInput(details=errors)
     before = {f: getattr(cycle, f) for f in dates}
@@ -227,7 +243,7 @@ def criteria_set_create(*, actor, cluster_year_id: int, title: str, total_points
         raise Forbidden()
     if CriteriaSet.objects.filter(cluster_year=cy).exists():
         raise Conflict(message=_("Kỳ thi đua đã có bộ tiêu chí; hãy sửa bộ hiện có hoặc lập bản sửa đổi."))
-    total = _decimal(total_points, "total_points")
+    total = _decimal(total_points, "total_points", column=(CriteriaSet, "total_points"))
     if not (title or "").strip():
         raise invalid(_("Cần nhập tên bộ tiêu chí."), field="title")
     if total <= 0:
@@ -304,7 +320,7 @@ def criteria_set_update(*, actor, criteria_set_id: int, title: str | None = None
             raise invalid(_("Cần nhập tên bộ tiêu chí."), field="title")
         changes["title"] = title.strip()
     if total_points is not None:
-        total = _decimal(total_points, "total_points")
+        total = _decimal(total_points, "total_points", column=(CriteriaSet, "total_points"))
         if total <= 0:
             raise invalid(_("Tổng điểm chuẩn phải lớn hơn 0."), field="total_points")
         changes["total_points"] = total
@@ -324,7 +340,10 @@ CRITERION_FIELDS = ("code", "title", "guidance", "method", "max_points", "step",
 DECIMAL_FIELDS = ("max_points", "step", "extra_points_cap", "points_per_occurrence", "cap")
 
 
-def _decimal(value, field: str, *, allow_none: bool = False) -> Decimal | None:
+def _decimal(value, field: str, *, allow_none: bool = False, column: tuple | None = None,
+             label: str = "") -> Decimal | None:
+    """Parse a number typed by a user. With `column` (model, field name) the value must also fit that
+    column's digits and decimal places; the error names the field (`label`, else its verbose name)."""
     if value in (None, ""):
         if allow_none:
             return None
@@ -335,6 +354,12 @@ def _decimal(value, field: str, *, allow_none: bool = False) -> Decimal | None:
         raise invalid(_("Giá trị \"%(v)s\" không phải là số.") % {"v": value}, field=field) from None
     if not d.is_finite():
         raise invalid(_("Giá trị \"%(v)s\" không phải là số.") % {"v": value}, field=field)
+    if column is not None:
+        model, name = column
+        reason = field_limit_error(d, model, name)
+        if reason:
+            label = label or str(model._meta.get_field(name).verbose_name).capitalize()
+            raise invalid(f"{label}: {reason}", field=field)
     return d
 
 
@@ -344,7 +369,7 @@ def _clean_criterion_fields(data: dict) -> dict:
         if key not in CRITERION_FIELDS:
             raise invalid(_("Trường %(f)s không sửa được.") % {"f": key}, field=key)
         if key in DECIMAL_FIELDS:
-            value = _decimal(value, key, allow_none=(key == "step"))
+            value = _decimal(value, key, allow_none=(key == "step"), column=(Criterion, key))
         elif key in ("code", "title", "guidance", "unit_of_measure", "auto_award_code"):
             value = (value or "").strip()
         out[key] = value
@@ -476,8 +501,12 @@ def bands_replace(*, actor, criteria_set_id: int, bands: list[dict]) -> list[Cla
     inputs = []
     for i, b in enumerate(bands, start=1):
         try:
-            lo = _decimal(b.get("min_points"), f"bands[{i}].min_points", allow_none=True)
-            hi = _decimal(b.get("max_points"), f"bands[{i}].max_points", allow_none=True)
+            lo = _decimal(b.get("min_points"), f"bands[{i}].min_points", allow_none=True,
+                          column=(ClassificationBand, "min_points"),
+                          label=_("Mức %(i)d, từ điểm") % {"i": i})
+            hi = _decimal(b.get("max_points"), f"bands[{i}].max_points", allow_none=True,
+                          column=(ClassificationBand, "max_points"),
+                          label=_("Mức %(i)d, đến điểm") % {"i": i})
         except InvalidInput as exc:
             raise InvalidInput(details=exc.details) from None
         inputs.append(BandInput(label=(b.get("label") or "").strip(), min_points=lo, max_points=hi))
@@ -523,7 +552,8 @@ def criteria_replace_from_rows(*, actor, criteria_set_id: int, nodes: list[Node]
             higher_is_better=getattr(n, "higher_is_better", True), extra_points_cap=n.extra_points_cap,
             points_per_occurrence=n.points_per_occurrence, cap=n.cap, auto_award_code=n.auto_award_code,
             evidence_required=getattr(n, "evidence_required", False),
-            scored_by=getattr(n, "scored_by", ScoredBy.SCORERS))
+            scored_by=getattr(n, "scored_by", ScoredBy.SCORERS),
+            national_campaign_id=getattr(n, "national_campaign_id", None))
     _touch_content(cy)
     audit_record(action="covenant.criteria_set.imported", actor=actor, obj=cs,
                  payload={"rows": len(nodes), "source": source})
@@ -627,8 +657,8 @@ def registration_save(*, actor, cluster_year_id: int, unit_id: int, targets: dic
     errors: list[ErrorDetail] = []
     clean_targets: dict[int, Decimal] = {}
     if targets:
-        quantitative = set(Criterion.objects.filter(criteria_set=cs, method=Method.QUANTITATIVE)
-                           .values_list("pk", flat=True)) if cs else set()
+        quantitative = dict(Criterion.objects.filter(criteria_set=cs, method=Method.QUANTITATIVE)
+                            .values_list("pk", "code")) if cs else {}
         for cid, value in targets.items():
             try:
                 cid = int(cid)
@@ -642,7 +672,8 @@ def registration_save(*, actor, cluster_year_id: int, unit_id: int, targets: dic
             if value in (None, ""):
                 continue
             try:
-                d = _decimal(value, f"target_{cid}")
+                d = _decimal(value, f"target_{cid}", column=(MemberTarget, "target_value"),
+                             label=_("Chỉ tiêu %(code)s") % {"code": quantitative[cid]})
             except InvalidInput as exc:
                 errors.extend(exc.details)
                 continue
@@ -701,10 +732,13 @@ def registration_submit(*, actor, cluster_year_id: int, unit_id: int) -> Registr
         raise InvalidState(message=_("Đăng ký đã được gửi."))
     cs = _pending_set(cy)
     missing = list(Criterion.objects.filter(criteria_set=cs, method=Method.QUANTITATIVE)
-                   .exclude(targets__unit_id=unit_id).values_list("code", flat=True))
+                   .exclude(targets__unit_id=unit_id).order_by("code").values_list("pk", "code"))
     if missing:
-        raise InvalidInput(message=_("Chưa đăng ký chỉ tiêu cho các tiêu chí: %(c)s.") % {"c": ", ".join(missing)},
-                           details=[ErrorDetail(message=_("Thiếu chỉ tiêu."), field=f"target_{code}") for code in missing])
+        # Field names are those of the form and the API (target_<criterion id>), so each error sits at its field.
+        raise InvalidInput(message=_("Chưa đăng ký chỉ tiêu cho các tiêu chí: %(c)s.")
+                           % {"c": ", ".join(code for _pk, code in missing)},
+                           details=[ErrorDetail(message=_("Thiếu chỉ tiêu của tiêu chí %(code)s.") % {"code": code},
+                                                field=f"target_{pk}") for pk, code in missing])
     if not reg.campaigns.exists():
         raise invalid(_("Cần đăng ký ít nhất một phong trào thi đua của đơn vị."), field="campaigns")
     reg.status = RegistrationStatus.SUBMITTED
@@ -793,6 +827,27 @@ def unsigned_members(cy, cs: CriteriaSet | None = None) -> list[int]:
     return [u for u in members if u not in signed]
 
 
+def missing_targets(cy, cs: CriteriaSet, members: list[int]) -> dict[str, list[str]]:
+    """{criterion code: [member short names]} for every quantitative criterion of `cs` that a member has no
+    target for (an amendment may add such a criterion after the registrations were accepted)."""
+    from thidua.organisations.models import Unit
+    from thidua.organisations.selectors import annotate_as_of, year_end
+
+    quantitative = list(Criterion.objects.filter(criteria_set=cs, method=Method.QUANTITATIVE)
+                        .order_by("code").values_list("pk", "code"))
+    have = set(MemberTarget.objects.filter(criterion__criteria_set=cs, unit_id__in=members)
+               .values_list("criterion_id", "unit_id"))
+    names = dict(annotate_as_of(Unit.objects.filter(pk__in=members), year_end(cy.year))
+                 .values_list("pk", "as_of_short_name"))
+    out: dict[str, list[str]] = {}
+    for pk, code in quantitative:
+        lacking = [str(names.get(u) or u) for u in sorted(members, key=lambda u: str(names.get(u) or u))
+                   if (pk, u) not in have]
+        if lacking:
+            out[code] = lacking
+    return out
+
+
 @transaction.atomic
 def covenant_document_issue(*, actor, cluster_year_id: int, with_pdf: bool = True):
     """Generate the Giao ước thi đua of the table being signed (secretariat/organiser). Needs a valid table
@@ -820,6 +875,11 @@ def covenant_document_issue(*, actor, cluster_year_id: int, with_pdf: bool = Tru
     if set(members) - accepted:
         raise InvalidState(message=_("Còn %(n)d đơn vị thành viên chưa được chấp nhận đăng ký thi đua.")
                            % {"n": len(set(members) - accepted)})
+    missing = missing_targets(cy, cs, members)
+    if missing:
+        raise InvalidState(
+            message=_("Chưa thể lập văn bản giao ước: còn thiếu chỉ tiêu đăng ký cho tiêu chí định lượng (%(list)s).")
+            % {"list": "; ".join(f"{code}: {', '.join(units)}" for code, units in missing.items())})
     spec = covenant_spec(cy=cy, cs=cs)
     doc = document_issue(actor=actor, spec=spec, obj=cs, cluster_year=cy, with_pdf=with_pdf)
     # Content is as of this document: later changes make it stale again.

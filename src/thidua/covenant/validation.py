@@ -141,8 +141,14 @@ def validate_criteria(*, total_points: Decimal, nodes: list[Node]) -> list[Error
                 if n.max_points <= 0:
                     errors.append(_err(n, _("Điểm tối đa của nhóm phải lớn hơn 0."), "max_points"))
                 children_sum = sum((ch.max_points for ch in n.children if ch.method not in EXTRA), Decimal(0))
+                # Scoring adds up the leaves: a group whose children sum to less than its points can never
+                # be reached, and the table's declared total (and the bands built on it) would be false.
                 if children_sum > n.max_points:
                     errors.append(_err(n, _("Tổng điểm tối đa các tiêu chí con (%(sum)s) vượt điểm tối đa của nhóm (%(max)s).")
+                                       % {"sum": _fmt(children_sum), "max": _fmt(n.max_points)}, "max_points"))
+                elif children_sum < n.max_points:
+                    errors.append(_err(n, _("Tổng điểm tối đa các tiêu chí con (%(sum)s) nhỏ hơn điểm tối đa của nhóm "
+                                            "(%(max)s): hai số phải bằng nhau.")
                                        % {"sum": _fmt(children_sum), "max": _fmt(n.max_points)}, "max_points"))
         elif n.method in SCORED:
             if n.max_points <= 0:
@@ -191,8 +197,8 @@ class BandInput:
 
 
 def validate_bands(*, bands: list[BandInput], total_points: Decimal, bonus: Decimal) -> list[ErrorDetail]:
-    """Bands are closed intervals inside 0..total+bonus that do not overlap (touching ends are allowed:
-    on a shared boundary the higher band wins, see selectors.classify)."""
+    """Bands are closed intervals inside 0..total+bonus that do not overlap and leave no gap, from 0 to at
+    least the total (touching ends: on a shared boundary the higher band wins, see selectors.classify)."""
     errors: list[ErrorDetail] = []
     ceiling = Decimal(total_points) + Decimal(bonus)
     labels = set()
@@ -218,7 +224,41 @@ def validate_bands(*, bands: list[BandInput], total_points: Decimal, bonus: Deci
         if b.min_points < a.max_points:
             errors.append(ErrorDetail(message=_("Mức \"%(a)s\" và \"%(b)s\" chồng lên nhau.") % {"a": a.label, "b": b.label},
                                       field="bands"))
+        elif b.min_points > a.max_points:
+            errors.append(ErrorDetail(
+                message=_("Giữa mức \"%(a)s\" và \"%(b)s\" còn khoảng trống (trên %(x)s đến dưới %(y)s điểm): tổng điểm "
+                          "trong khoảng này không được xếp loại nào.")
+                % {"a": a.label, "b": b.label, "x": _fmt(a.max_points), "y": _fmt(b.min_points)}, field="bands"))
+    # Every possible total gets a classification: the bands cover 0 to the declared total with no gap.
+    if ordered and ordered[0].min_points > 0:
+        errors.append(ErrorDetail(message=_("Mức thấp nhất phải bắt đầu từ 0 điểm (mức \"%(l)s\" bắt đầu từ %(m)s).")
+                                  % {"l": ordered[0].label, "m": _fmt(ordered[0].min_points)}, field="bands"))
+    if ordered and max(b.max_points for b in ordered) < Decimal(total_points):
+        errors.append(ErrorDetail(message=_("Mức cao nhất phải đến ít nhất tổng điểm chuẩn (%(t)s).")
+                                  % {"t": _fmt(total_points)}, field="bands"))
     return errors
+
+
+def column_limit_error(value: Decimal, *, max_digits: int, decimal_places: int) -> str | None:
+    """Why `value` does not fit a DECIMAL(max_digits, decimal_places) column, or None when it fits.
+
+    A value the column cannot hold is refused here: SQLite would store it and then fail to read it back
+    (every page showing it crashes), PostgreSQL would refuse or silently round it."""
+    if not value.is_finite():
+        return _("Giá trị phải là một số hữu hạn.")
+    whole = max_digits - decimal_places
+    largest = Decimal(10) ** whole - Decimal(1).scaleb(-decimal_places)
+    if abs(value) > largest:
+        return (_("Giá trị vượt giới hạn cho phép (từ −%(max)s đến %(max)s).") % {"max": _fmt(largest)})
+    if value != value.quantize(Decimal(1).scaleb(-decimal_places)):
+        return _("Chỉ được có tối đa %(n)d chữ số sau dấu phẩy.") % {"n": decimal_places}
+    return None
+
+
+def field_limit_error(value: Decimal, model, name: str) -> str | None:
+    """column_limit_error for a model's DecimalField."""
+    f = model._meta.get_field(name)
+    return column_limit_error(value, max_digits=f.max_digits, decimal_places=f.decimal_places)
 
 
 def _fmt(d) -> str:

@@ -212,7 +212,7 @@ def criterion_action(request, pk: int):
 @login_required
 def bands_edit(request, code: str, year: int):
     cy, _m, roles, _c = _year(request, code, year)
-    cs = selectors.current_criteria_set(cluster_year=cy)
+    cs = selectors.editing_criteria_set(cluster_year=cy)
     if cs is None or not runs_year(roles):
         raise Forbidden()
     initial = {}
@@ -236,7 +236,10 @@ def bands_edit(request, code: str, year: int):
 @login_required
 def criteria_export(request, code: str, year: int):
     cy, _m, _r, _c = _year(request, code, year)
-    cs = selectors.current_criteria_set(cluster_year=cy)
+    cs = selectors.editing_criteria_set(cluster_year=cy)
+    if request.GET.get("version"):  # the version shown on the criteria page (?version=…)
+        cs = selectors.criteria_sets_of(cluster_year=cy).filter(version=request.GET["version"]).first() \
+            if request.GET["version"].isdigit() else None
     if cs is None:
         raise NotFound()
     response = HttpResponse(excel.export_xlsx(cs),
@@ -249,7 +252,7 @@ def criteria_export(request, code: str, year: int):
 @login_required
 def criteria_import(request, code: str, year: int):
     cy, _m, roles, _c = _year(request, code, year)
-    cs = selectors.current_criteria_set(cluster_year=cy)
+    cs = selectors.editing_criteria_set(cluster_year=cy)
     if cs is None or not runs_year(roles):
         raise Forbidden()
     form = ImportForm(request.POST, request.FILES)
@@ -413,6 +416,8 @@ def signing(request, code: str, year: int):
         if doc and s.document_id == doc.pk:
             sigs[s.unit_id] = s
     older = [s for s in selectors.signatures_of(cluster_year=cy) if not doc or s.document_id != doc.pk]
+    for s in older:
+        s.unit_name = units[s.unit_id].as_of_name if s.unit_id in units else s.unit.code
     from thidua.documents.selectors import documents_for
 
     docs = list(documents_for(user=request.user).filter(cluster_year=cy, type_key__in=["giao_uoc", "ke_hoach"])
@@ -420,7 +425,9 @@ def signing(request, code: str, year: int):
     return render(request, "covenant/signing.html", {
         "cy": cy, "cs": cs, "doc": doc, "stale": stale, "form": form, "runs": runs_year(roles), "cycle": cycle,
         "rows": [{"unit": units[u], "sig": sigs.get(u), "can_sign": u in my_lead and doc and not stale
-                  and u not in sigs and cs.status == "draft"} for u in members],
+                  and u not in sigs and cs.status == "draft",
+                  # the same people services.signature_attach_scan allows: the unit's own staff, the secretariat
+                  "can_attach": runs_year(roles) or works_for(request.user, u)} for u in members],
         "older": older, "docs": docs,
     })
 

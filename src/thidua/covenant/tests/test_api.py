@@ -61,7 +61,7 @@ def test_criteria_editing_via_api(api_as):
     assert _json(api_as("haiphong.canbo"), "delete", f"/api/v1/covenant/criteria/{node['id']}")[0] == 403
     assert _json(client, "delete", f"/api/v1/covenant/criteria/{node['id']}")[0] == 204
     status, bands = _json(client, "put", f"/api/v1/covenant/criteria-sets/{cs['id']}/bands",
-                          {"bands": [{"label": "Đạt", "min_points": 50, "max_points": 105}]})
+                          {"bands": [{"label": "Đạt", "min_points": 0, "max_points": 105}]})
     assert status == 200 and bands[0]["label"] == "Đạt"
 
 

@@ -16,6 +16,18 @@ from thidua.core.actors import SYSTEM
 from thidua.core.errors import DomainError
 
 
+def _issued_plan(cycle):
+    """The latest Kế hoạch issued for the year (numbered in the register), or None."""
+    from thidua.core.audit import object_ref
+    from thidua.documents.models import IssuedDocument
+
+    if cycle is None:
+        return None
+    object_type, object_id = object_ref(cycle)
+    return (IssuedDocument.objects.filter(type_key="ke_hoach", object_type=object_type, object_id=object_id)
+            .order_by("-created_at", "-id").first())
+
+
 class Command(BaseCommand):
     help = "Xuất Giao ước thi đua hoặc Kế hoạch của một kỳ thi đua ra tệp .docx hoặc .pdf."
 
@@ -25,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, type=int)
         parser.add_argument("--format", choices=["docx", "pdf"], default="docx")
         parser.add_argument("-o", "--output", required=True)
-        parser.add_argument("--issue", action="store_true", help="Lập và đăng ký một phiên bản mới (giao ước)")
+        parser.add_argument("--issue", action="store_true", help="Lập và đăng ký một phiên bản mới (giao ước; kế hoạch được cấp số)")
 
     def handle(self, *args, kind, cluster, year, format, output, issue, **options):
         from thidua.covenant import services as svc
@@ -68,10 +80,24 @@ class Command(BaseCommand):
                 cs = current_criteria_set(cluster_year=cy)
                 if cs is None:
                     raise CommandError("Kỳ thi đua chưa có bộ tiêu chí.")
-                data = render_docx(plan_spec(cy=cy, cs=cs, cycle=YearCycle.objects.filter(cluster_year=cy).first()))
-                if format == "pdf":
-                    data = docx_to_pdf(data)
+                if issue:
+                    svc.plan_document_issue(actor=SYSTEM, cluster_year_id=cy.pk, with_pdf=format == "pdf")
+                cycle = YearCycle.objects.filter(cluster_year=cy).first()
+                doc = _issued_plan(cycle)
+                if doc is not None:  # the numbered plan as issued ("Số: 01/KH-CTĐ")
+                    docx = open_stored(doc.docx_path).read_bytes()
+                    data = (open_stored(doc.pdf_path).read_bytes() if doc.pdf_path else docx_to_pdf(docx)) \
+                        if format == "pdf" else docx
+                    self.stderr.write(f"Văn bản đã đăng ký {doc.uid}, {doc.symbol}")
+                else:
+                    data = render_docx(plan_spec(cy=cy, cs=cs, cycle=cycle))
+                    self.stderr.write("Chưa lập Kế hoạch: xuất bản dự thảo (số để trống), dùng --issue để cấp số.")
+                    if format == "pdf":
+                        data = docx_to_pdf(data)
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
-        Path(output).write_bytes(data)
+        try:
+            Path(output).write_bytes(data)
+        except OSError as exc:
+            raise CommandError(f"Không ghi được tệp {output}: {exc.strerror or exc}.") from exc
         self.stdout.write(f"Đã ghi {output} ({len(data)} byte).")

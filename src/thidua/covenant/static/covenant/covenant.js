@@ -1,10 +1,4 @@
-// Ask before destructive covenant actions (forms marked data-confirm). No inline scripts (CSP).
-document.addEventListener("submit", function (event) {
-  var form = event.target;
-  if (form && form.matches && form.matches("form[data-confirm]") && !window.confirm(form.getAttribute("data-confirm"))) {
-    event.preventDefault();
-  }
-});
+// Covenant pages. (Questions before irreversible actions: data-confirm, handled by static/thidua/app.js.)
 
 // Criterion form: show only the fields that matter for the chosen scoring method (all stay in the form).
 (function () {
