@@ -218,6 +218,8 @@ class IndicatorRowOut(Schema):
     cluster_total: Decimal | None
     national: Decimal | None
     share_percent: Decimal | None
+    members_reported: int
+    members_expected: int
     members: list[dict]
 
 
@@ -227,6 +229,7 @@ def indicators(request, code: str, year: int):
     return [{"code": s["indicator"].code, "name": s["indicator"].name,
              "unit_of_measure": s["indicator"].unit_of_measure, "cluster_total": s["cluster_total"],
              "national": s["national"], "share_percent": s["share"],
+             "members_reported": s["reported"], "members_expected": s["expected"],
              "members": [{"unit_id": m["unit_id"], "code": m["code"], "value": (str(m["value"]) if m["value"] is not None
                                                                                else None)} for m in s["members"]]}
             for s in selectors.indicator_shares(cluster_year=cy)]

@@ -9,8 +9,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from thidua.scoring.templatetags.scoring_tags import criterion_ceiling
 
-def scoring_sheet(*, cy, results, criteria, values, scores, unit_codes) -> bytes:
+
+def scoring_sheet(*, cy, results, criteria, values, scores, unit_names) -> bytes:
+    """`unit_names`: member id → short name (the detail sheet names units, not codes)."""
     wb = Workbook()
     ws = wb.active
     ws.title = _("Bảng tổng hợp điểm")[:31]
@@ -21,7 +24,7 @@ def scoring_sheet(*, cy, results, criteria, values, scores, unit_codes) -> bytes
         _("Điểm các tiêu chí"), _("Điểm thưởng"), _("Điểm trừ"), _("Tổng điểm"), _("Xếp loại"), _("Ghi chú")]
     ws.append([])
     ws.append(header)
-    ws.append(["", "", _("Điểm tối đa")] + [float(c.max_points) for c in leaves])
+    ws.append(["", "", _("Điểm tối đa")] + [float(criterion_ceiling(c)) for c in leaves])
     for cell in ws[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, horizontal="center")
@@ -35,13 +38,13 @@ def scoring_sheet(*, cy, results, criteria, values, scores, unit_codes) -> bytes
     detail.append([_("Đơn vị được chấm"), _("Tiêu chí"), _("Vai trò"), _("Đơn vị chấm"), _("Điểm"), _("Nhận xét")])
     codes = {c.pk: c.code for c in criteria}
     for s in scores:
-        detail.append([unit_codes.get(s.unit_id, s.unit_id), codes.get(s.criterion_id, s.criterion_id),
-                       s.get_role_display(), unit_codes.get(s.scorer_unit_id, s.scorer_unit_id), float(s.points),
+        detail.append([unit_names.get(s.unit_id, s.unit_id), codes.get(s.criterion_id, s.criterion_id),
+                       s.get_role_display(), unit_names.get(s.scorer_unit_id, s.scorer_unit_id), float(s.points),
                        s.comment])
     crit = wb.create_sheet(_("Tiêu chí")[:31])
     crit.append([_("Mã"), _("Nội dung"), _("Cách chấm"), _("Điểm tối đa")])
     for c in criteria:
-        crit.append([c.code, c.title, c.get_method_display(), float(c.max_points)])
+        crit.append([c.code, c.title, c.get_method_display(), float(criterion_ceiling(c))])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

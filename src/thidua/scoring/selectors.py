@@ -190,12 +190,25 @@ def assignments_of(*, cluster_year) -> QuerySet[ScorerAssignment]:
     return ScorerAssignment.objects.filter(cluster_year=cluster_year).select_related("scorer_unit", "unit")
 
 
+def assignment_score_counts(*, cluster_year) -> dict[tuple[str, int, int], int]:
+    """Scores entered per (role, scorer unit, member): what removing an assignment would delete. One query;
+    the caller manages scoring (the counts say nothing about the points)."""
+    from django.db.models import Count
+
+    rows = (Score.objects.filter(cluster_year=cluster_year).values_list("role", "scorer_unit_id", "unit_id")
+            .annotate(n=Count("id")).order_by())
+    return {(r, s, u): n for r, s, u, n in rows}
+
+
 def my_assignments(*, user, cluster_year) -> QuerySet[ScorerAssignment]:
+    """The assignments the caller can score: cross scoring by its own unit's officers; the head's panel for the
+    secretariat. The secretariat does not get the other members' cross-scoring forms (it could not save them)."""
     g = grants_for(user)
     qs = assignments_of(cluster_year=cluster_year)
+    own = Q(scorer_unit_id__in=g.officer_units, role="cross")
     if can_manage(user, cluster_year):
-        return qs
-    return qs.filter(scorer_unit_id__in=g.officer_units, role="cross")
+        return qs.filter(own | Q(role="panel"))
+    return qs.filter(own)
 
 
 # --- Indicators ---------------------------------------------------------------------------------------
@@ -206,7 +219,8 @@ def indicators_for(*, cluster) -> QuerySet[Indicator]:
 
 
 def indicator_shares(*, cluster_year) -> list[dict]:
-    """Per indicator: members' values, the cluster total (computed), the national total and the share (%).
+    """Per indicator: members' values, the cluster total (computed, only when every member has a value), the
+    national total and the share (%), and how many members reported ("reported" of "expected").
     Indicator values are public statistics: anyone who can see the cluster-year reads them. Two queries."""
     members = members_of(cluster_year=cluster_year)
     member_ids = [u.pk for u in members]
@@ -219,11 +233,14 @@ def indicator_shares(*, cluster_year) -> list[dict]:
         per_member = [{"unit_id": u.pk, "code": u.code, "name": u.as_of_short_name or u.as_of_name or u.code,
                        "value": by.get((ind.pk, u.pk))} for u in members]
         present = [m["value"] for m in per_member if m["value"] is not None]
-        cluster_total = sum(present, Decimal(0)) if (ind.additive and present) else None
+        # A cluster total (and its national share) is stated only when every member has a value: the sum of
+        # the members that reported is not the cluster's figure, and it would be published as such.
+        complete = bool(members) and len(present) == len(members)
+        cluster_total = sum(present, Decimal(0)) if (ind.additive and complete) else None
         national = by.get((ind.pk, None))
         share = (cluster_total / national * 100).quantize(Decimal("0.1")) if (cluster_total is not None and national) else None
         out.append({"indicator": ind, "members": per_member, "cluster_total": cluster_total, "national": national,
-                    "share": share})
+                    "share": share, "reported": len(present), "expected": len(members), "complete": complete})
     return out
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.core.audit import audit_record
-from thidua.core.errors import ErrorDetail, InvalidInput, InvalidState, NotFound, invalid
+from thidua.core.errors import ErrorDetail, Forbidden, InvalidInput, InvalidState, NotFound, invalid
 from thidua.core.permissions import require_perm
 from thidua.covenant.models import Criterion, Method
 from thidua.covenant.selectors import current_criteria_set
@@ -36,6 +37,7 @@ from thidua.scoring.models import (
     ScoringConfig,
     TieBreak,
 )
+from thidua.scoring.rules import may_edit_member_data
 from thidua.scoring.selectors import members_of
 
 MANUAL_METHODS = (Method.GRADED, Method.PASS_FAIL)
@@ -51,6 +53,13 @@ def _dec(value, field: str) -> Decimal | None:
     if not d.is_finite():
         raise invalid(_("Giá trị phải là một số."), field=field)
     return d
+
+
+def _vn(value) -> str:
+    """A number in a message, written the Vietnamese way ("3", "1,5", "150.000")."""
+    from thidua.scoring.templatetags.scoring_tags import vn_number
+
+    return vn_number(value)
 
 
 def _config(cy: ClusterYear, *, lock: bool = False) -> ScoringConfig:
@@ -88,6 +97,11 @@ def _require_stage(cy: ClusterYear, activity: str) -> None:
 
 def _report_stage(kind: str) -> str:
     return "midyear_report" if kind == ReportKind.MIDYEAR else "year_end_report"
+
+
+def _require_officer(actor, unit_id: int) -> None:
+    if not may_edit_member_data(actor, unit_id):
+        raise Forbidden()
 
 
 def _require_member(cy: ClusterYear, unit_id: int, field: str = "unit_id") -> None:
@@ -176,6 +190,8 @@ def assignments_generate(*, actor, cluster_year: ClusterYear, cross_per_member: 
     if cross_per_member < 0 or (n and cross_per_member > n - 1):
         raise invalid(_("Số đơn vị chấm chéo mỗi thành viên phải từ 0 đến %(n)d.") % {"n": max(n - 1, 0)},
                       field="cross_per_member")
+    scored = set(Score.objects.filter(cluster_year=cluster_year, role__in=[ScorerRole.CROSS, ScorerRole.PANEL])
+                 .values_list("role", "scorer_unit_id", "unit_id").distinct())
     ScorerAssignment.objects.filter(cluster_year=cluster_year, role__in=[ScorerRole.CROSS, ScorerRole.PANEL]).delete()
     rows = [ScorerAssignment(cluster_year=cluster_year, role=ScorerRole.CROSS, scorer_unit_id=members[(i + k) % n],
                              unit_id=members[i]) for i in range(n) for k in range(1, cross_per_member + 1)]
@@ -183,9 +199,33 @@ def assignments_generate(*, actor, cluster_year: ClusterYear, cross_per_member: 
         rows += [ScorerAssignment(cluster_year=cluster_year, role=ScorerRole.PANEL, scorer_unit_id=cluster_year.head_id,
                                   unit_id=m) for m in members]
     ScorerAssignment.objects.bulk_create(rows)
+    dropped = scored - {(r.role, r.scorer_unit_id, r.unit_id) for r in rows}
+    removed = _scores_of_assignments_delete(cluster_year, dropped)
     audit_record(action="scoring.assignments.generated", actor=actor, obj=cluster_year,
-                 payload={"cross_per_member": cross_per_member, "panel": with_panel, "rows": len(rows)})
+                 payload={"cross_per_member": cross_per_member, "panel": with_panel, "rows": len(rows),
+                          "removed_scores": removed})
     return len(rows)
+
+
+def _assignment_scores(cy: ClusterYear, pairs) -> QuerySet[Score]:
+    q = Q(pk__in=[])
+    for role, scorer_unit_id, unit_id in pairs:
+        q |= Q(role=role, scorer_unit_id=scorer_unit_id, unit_id=unit_id)
+    return Score.objects.filter(cluster_year=cy).filter(q)
+
+
+def _scores_of_assignments_delete(cy: ClusterYear, pairs) -> list[dict]:
+    """A scorer no longer assigned to a member: the scores it gave that member stop counting (the engine reads
+    every score of the year). Returns them for the audit entry, so that nothing is lost without a trace."""
+    if not pairs:
+        return []
+    qs = _assignment_scores(cy, pairs)
+    removed = [{"role": r, "scorer_unit": su, "unit": u, "criterion": code, "points": str(p), "comment": cm}
+               for r, su, u, code, p, cm in qs.order_by("unit_id", "scorer_unit_id", "criterion__code").values_list(
+                   "role", "scorer_unit_id", "unit_id", "criterion__code", "points", "comment")]
+    qs.delete()
+    return removed
+
 
 
 @transaction.atomic
@@ -214,6 +254,7 @@ def assignment_remove(*, actor, cluster_year: ClusterYear, assignment_id: int) -
     if a is None:
         raise NotFound()
     payload = {"role": a.role, "scorer_unit": a.scorer_unit_id, "unit": a.unit_id}
+    payload["removed_scores"] = _scores_of_assignments_delete(cluster_year, [(a.role, a.scorer_unit_id, a.unit_id)])
     a.delete()
     audit_record(action="scoring.assignment.removed", actor=actor, obj=cluster_year, payload=payload)
 
@@ -225,7 +266,7 @@ def assignment_remove(*, actor, cluster_year: ClusterYear, assignment_id: int) -
 def report_save(*, actor, cluster_year: ClusterYear, unit_id: int, kind: str, summary: str = "",
                 entries: list[dict] | None = None) -> MemberReport:
     """A member's officers write (or rewrite) their report while it is a draft or was returned."""
-    require_perm(actor, "scoring.edit_member_data", unit_id)
+    _require_officer(actor, unit_id)
     if kind not in ReportKind.values:
         raise invalid(_("Loại báo cáo không hợp lệ."), field="kind")
     _require_member(cluster_year, unit_id)
@@ -263,7 +304,7 @@ def report_save(*, actor, cluster_year: ClusterYear, unit_id: int, kind: str, su
                 errors.append(ErrorDetail(message=_("Số lần phải là số nguyên không âm."), row=i, column="occurrences"))
                 continue
         if self_score is not None and c.method in MANUAL_METHODS and not (0 <= self_score <= c.max_points):
-            errors.append(ErrorDetail(message=_("Điểm tự chấm phải từ 0 đến %(m)s.") % {"m": c.max_points}, row=i,
+            errors.append(ErrorDetail(message=_("Điểm tự chấm phải từ 0 đến %(m)s.") % {"m": _vn(c.max_points)}, row=i,
                                       column="self_score"))
             continue
         rows.append((c, actual, self_score, occ, (e.get("narrative") or "").strip()))
@@ -292,7 +333,7 @@ def _report(cluster_year, report_id) -> MemberReport:
 def report_submit(*, actor, cluster_year: ClusterYear, report_id: int) -> MemberReport:
     """Submitting locks the report. Criteria requiring evidence must have at least one file."""
     report = _report(cluster_year, report_id)
-    require_perm(actor, "scoring.edit_member_data", report.unit_id)
+    _require_officer(actor, report.unit_id)
     _require_stage(cluster_year, _report_stage(report.kind))
     if report.status == ReportStatus.SUBMITTED:
         raise InvalidState(message=_("Báo cáo đã được gửi."))
@@ -336,7 +377,7 @@ def evidence_add(*, actor, cluster_year: ClusterYear, report_id: int, criterion_
     """Attach an evidence file; type and size are checked on the content (evidence.sniff), the file is stored
     under a generated name outside the web root."""
     report = _report(cluster_year, report_id)
-    require_perm(actor, "scoring.edit_member_data", report.unit_id)
+    _require_officer(actor, report.unit_id)
     _require_stage(cluster_year, _report_stage(report.kind))
     if report.status == ReportStatus.SUBMITTED:
         raise InvalidState(message=_("Báo cáo đã gửi: không thể thêm minh chứng."))
@@ -354,6 +395,24 @@ def evidence_add(*, actor, cluster_year: ClusterYear, report_id: int, criterion_
     return ev
 
 
+@transaction.atomic
+def evidence_remove(*, actor, cluster_year: ClusterYear, report_id: int, evidence_id: int) -> None:
+    """Remove a wrongly uploaded evidence file while the report is still a draft (or returned). The row goes;
+    the stored bytes stay where they are (the audit entry keeps the name and hash, so the file can be traced)."""
+    report = _report(cluster_year, report_id)
+    _require_officer(actor, report.unit_id)
+    _require_stage(cluster_year, _report_stage(report.kind))
+    if report.status == ReportStatus.SUBMITTED:
+        raise InvalidState(message=_("Báo cáo đã gửi: không thể xóa minh chứng."))
+    ev = Evidence.objects.select_related("entry__criterion").filter(pk=evidence_id, entry__report=report).first()
+    if ev is None:
+        raise NotFound()
+    payload = {"evidence": ev.pk, "criterion": ev.entry.criterion.code, "name": ev.original_name,
+               "sha256": ev.sha256, "size": ev.size, "path": ev.path}
+    ev.delete()
+    audit_record(action="scoring.evidence.removed", actor=actor, obj=report, payload=payload)
+
+
 # --- Scores -------------------------------------------------------------------------------------------
 
 
@@ -363,7 +422,7 @@ def _check_scorer(actor, cy: ClusterYear, role: str, scorer_unit_id: int, unit_i
     elif role == ScorerRole.CENTRAL:
         require_perm(actor, "scoring.score_as_organiser", cy)
     elif role == ScorerRole.CROSS:
-        require_perm(actor, "scoring.edit_member_data", scorer_unit_id)
+        _require_officer(actor, scorer_unit_id)
     else:
         raise invalid(_("Vai trò chấm không hợp lệ."), field="role")
     if role != ScorerRole.CENTRAL and not ScorerAssignment.objects.filter(
@@ -386,16 +445,19 @@ def score_set(*, actor, cluster_year: ClusterYear, role: str, scorer_unit_id: in
         raise invalid(_("Tiêu chí này được tính tự động, không chấm tay."), field="criterion_id")
     p = _dec(points, "points")
     if p is None or p < 0 or p > c.max_points:
-        raise invalid(_("Điểm phải từ 0 đến %(m)s.") % {"m": c.max_points}, field="points")
+        raise invalid(_("Điểm phải từ 0 đến %(m)s.") % {"m": _vn(c.max_points)}, field="points")
     if c.step and (p / c.step) != (p / c.step).to_integral_value():
-        raise invalid(_("Điểm phải là bội số của %(s)s.") % {"s": c.step}, field="points")
+        raise invalid(_("Điểm phải là bội số của %(s)s.") % {"s": _vn(c.step)}, field="points")
+    # Only a submitted report's self-score counts: a draft is the member's own business (and must not leak to
+    # the scorer through this message).
     self_score = ReportEntry.objects.filter(report__cluster_year=cluster_year, report__unit_id=unit_id,
-                                            report__kind=ReportKind.YEAR_END, criterion=c).values_list(
+                                            report__kind=ReportKind.YEAR_END, report__status=ReportStatus.SUBMITTED,
+                                            criterion=c).values_list(
         "self_score", flat=True).first()
     comment = (comment or "").strip()
     if self_score is not None and abs(p - self_score) > config.comment_margin and not comment:
         raise invalid(_("Điểm chênh lệch với điểm tự chấm (%(s)s) quá %(m)s điểm: cần ghi nhận xét.")
-                      % {"s": self_score, "m": config.comment_margin}, field="comment")
+                      % {"s": _vn(self_score), "m": _vn(config.comment_margin)}, field="comment")
     score, _created = Score.objects.update_or_create(
         cluster_year=cluster_year, role=role, scorer_unit_id=scorer_unit_id, unit_id=unit_id, criterion=c,
         defaults=dict(points=p, comment=comment, entered_by=actor if getattr(actor, "pk", None) else None))
@@ -426,7 +488,7 @@ def _override(actor, cy, config, unit_id, criterion_id, points, reason, *, corre
     if c.method in (Method.BONUS, Method.PENALTY) and c.cap > 0:
         upper = c.cap
     if p is None or p < 0 or p > upper:
-        raise invalid(_("Điểm phải từ 0 đến %(m)s.") % {"m": upper}, field="points")
+        raise invalid(_("Điểm phải từ 0 đến %(m)s.") % {"m": _vn(upper)}, field="points")
     if not (reason or "").strip():
         raise invalid(_("Cần nêu lý do khi thống nhất điểm thủ công."), field="reason")
     ov, _created = ScoreOverride.objects.update_or_create(
@@ -561,8 +623,7 @@ def indicator_value_set(*, actor, cluster_year: ClusterYear, indicator_id: int, 
         require_perm(actor, "scoring.manage_scoring", cluster_year)
     else:
         _require_member(cluster_year, unit_id)
-        if not (actor.has_perm("scoring.edit_member_data", unit_id) or actor.has_perm("scoring.manage_scoring",
-                                                                                        cluster_year)):
+        if not (may_edit_member_data(actor, unit_id) or actor.has_perm("scoring.manage_scoring", cluster_year)):
             require_perm(actor, "scoring.manage_scoring", cluster_year)
     ind = Indicator.objects.filter(pk=indicator_id).first()
     if ind is None or (ind.cluster_id and ind.cluster_id != cluster_year.cluster_id):

@@ -5,17 +5,19 @@ are shown as messages (NotFound/Forbidden become the 404/403 pages through the m
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from thidua.accounts.selectors import grants_for
-from thidua.core.errors import DomainError, NotFound
+from thidua.core.errors import DomainError, InvalidState, NotFound
 from thidua.covenant.models import Method
 from thidua.covenant.selectors import criteria_of
 from thidua.documents.storage import open_stored
@@ -24,6 +26,7 @@ from thidua.scoring import selectors, services
 from thidua.scoring.documents import review_report_issue
 from thidua.scoring.excel import scoring_sheet
 from thidua.scoring.models import ReportKind, ResultsState, ScorerRole, TieBreak
+from thidua.scoring.rules import may_edit_member_data
 
 
 def _cy(request, code, year):
@@ -34,24 +37,61 @@ def _back(code, year, name="dashboard", **kw):
     return redirect(reverse(f"scoring:{name}", kwargs={"code": code, "year": year, **kw}))
 
 
-def _error(request, exc: DomainError) -> None:
-    details = "; ".join(str(d.message) for d in getattr(exc, "details", []) or [])
-    messages.error(request, f"{exc.message} {details}".strip())
+def _error(request, exc: DomainError, row_labels: dict[int, str] | None = None) -> None:
+    """One message: the error, then each detail not already said, with the row it is about ("A.4: …")."""
+    said = {str(exc.message)}
+    parts = []
+    for d in getattr(exc, "details", []) or []:
+        text = str(d.message)
+        label = (row_labels or {}).get(d.row) if d.row is not None else None
+        if label:
+            text = f"{label}: {text}"
+        elif d.row is not None:
+            text = _("Dòng %(r)d: %(m)s") % {"r": d.row, "m": text}
+        if text not in said:
+            said.add(text)
+            parts.append(text)
+    messages.error(request, " ".join([str(exc.message), "; ".join(parts)]).strip())
+
+
+def _unit_name(u) -> str:
+    """A member as people call it (short name as of the year's end, e.g. "Hà Nội"); the code only as a last
+    resort. `u` comes from selectors.members_of (annotated)."""
+    return getattr(u, "as_of_short_name", None) or getattr(u, "as_of_name", None) or u.code
+
+
+def _name_assignments(cy, assignments) -> None:
+    names = {u.pk: _unit_name(u) for u in selectors.members_of(cluster_year=cy)}
+    for a in assignments:
+        a.scorer_name = names.get(a.scorer_unit_id) or a.scorer_unit.code
+        a.unit_name = names.get(a.unit_id) or a.unit.code
+
+
+def _heat_max(c, values) -> float:
+    """The 100 % of a heat-map column: the criterion's maximum, a bonus / penalty criterion's cap, or (no cap)
+    the highest value given, so that 3 bonus points are not coloured as 0 %."""
+    from thidua.scoring.templatetags.scoring_tags import criterion_ceiling
+
+    ceiling = float(criterion_ceiling(c))
+    if ceiling > 0:
+        return ceiling
+    return max([v for (_u, cid), v in values.items() if cid == c.pk] + [0.0])
 
 
 def _chart_data(cy, results, matrix, shares, trend) -> dict:
     leaves = [c for c in matrix["criteria"] if c.method != Method.GROUP] if matrix else []
     members = [{"id": r.unit_id, "code": r.unit.code, "name": r.unit.as_of_short_name or r.unit.as_of_name or r.unit.code}
                for r in results]
+    names = {u.code: _unit_name(u) for u in selectors.members_of(cluster_year=cy)}
     return {
         "year": cy.year,
         "ranking": [{"code": r.unit.code, "name": m["name"], "rank": r.rank, "total": float(r.total),
                      "classification": r.classification or "", "tie": r.tie_unresolved}
                     for r, m in zip(results, members, strict=True)],
-        "heat": {"criteria": [{"code": c.code, "max": float(c.max_points)} for c in leaves],
+        "heat": {"criteria": [{"code": c.code, "max": _heat_max(c, matrix["values"])} for c in leaves],
                  "members": members,
                  "values": [[matrix["values"].get((m["id"], c.pk), 0) for c in leaves] for m in members]} if matrix else None,
-        "trend": trend,
+        "trend": [{**t, "name": names.get(t["unit"], t["unit"])} for t in trend],
         "indicators": [{"code": s["indicator"].code, "name": s["indicator"].name, "uom": s["indicator"].unit_of_measure,
                         "share": float(s["share"]) if s["share"] is not None else None,
                         "members": [{"code": m["code"], "name": m["name"],
@@ -72,7 +112,7 @@ def dashboard(request, code, year):
     trend = selectors.trend_for(user=request.user, cluster_year=cy)
     return render(request, "scoring/dashboard.html", {
         "cy": cy, "config": config, "results": results, "visible": visible, "shares": shares,
-        "manage": selectors.can_manage(request.user, cy),
+        "manage": selectors.can_manage(request.user, cy), "today": timezone.localdate(),
         "chart_data": _chart_data(cy, results, matrix, shares, trend),
     })
 
@@ -82,7 +122,8 @@ def dashboard(request, code, year):
 def ranking_csv(request, code, year):
     cy = _cy(request, code, year)
     results = selectors.results_for(user=request.user, cluster_year=cy)
-    lines = ["rank,code,name,total,classification,tie_unresolved"]
+    lines = [",".join([_("Hạng"), _("Mã đơn vị"), _("Tên đơn vị"), _("Tổng điểm"), _("Xếp loại"),
+                       _("Bằng điểm chưa phân hạng được")])]
     for r in results:
         name = (r.unit.as_of_name or "").replace('"', '""')
         lines.append(f'{r.rank},{r.unit.code},"{name}",{r.total},{r.classification or ""},{int(r.tie_unresolved)}')
@@ -99,9 +140,9 @@ def export_xlsx(request, code, year):
     results = selectors.results_for(user=request.user, cluster_year=cy)
     matrix = selectors.criterion_matrix(user=request.user, cluster_year=cy)
     scores = list(selectors.scores_for(user=request.user, cluster_year=cy).order_by("unit_id", "criterion_id"))
-    unit_codes = {u.pk: u.code for u in selectors.members_of(cluster_year=cy)}
+    unit_names = {u.pk: _unit_name(u) for u in selectors.members_of(cluster_year=cy)}
     data = scoring_sheet(cy=cy, results=results, criteria=criteria_of(criteria_set=config.criteria_set),
-                         values=matrix["values"], scores=scores, unit_codes=unit_codes)
+                         values=matrix["values"], scores=scores, unit_names=unit_names)
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f'attachment; filename="bang-tong-hop-diem-{code}-{year}.xlsx"'
     return resp
@@ -112,7 +153,12 @@ def export_xlsx(request, code, year):
 def review_report(request, code, year):
     cy = _cy(request, code, year)
     try:
-        doc = review_report_issue(actor=request.user, cluster_year=cy)
+        raw = request.POST.get("on_date", "").strip()
+        try:
+            on_date = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise services.invalid(_("Ngày của báo cáo không hợp lệ."), field="on_date") from None
+        doc = review_report_issue(actor=request.user, cluster_year=cy, on_date=on_date)
     except DomainError as exc:
         if exc.status in (403, 404):
             raise
@@ -127,6 +173,8 @@ def review_report(request, code, year):
 def results_action(request, code, year, action):
     cy = _cy(request, code, year)
     fns = {"compute": services.results_compute, "freeze": services.results_freeze, "publish": services.results_publish}
+    done = {"compute": _("Đã tính lại điểm và xếp hạng."), "freeze": _("Đã khóa kết quả."),
+            "publish": _("Đã công bố kết quả cho các thành viên."), "reopen": _("Đã mở lại kết quả để sửa điểm.")}
     try:
         if action == "reopen":
             services.results_reopen(actor=request.user, cluster_year=cy, reason=request.POST.get("reason", ""))
@@ -139,7 +187,7 @@ def results_action(request, code, year, action):
             raise
         _error(request, exc)
     else:
-        messages.success(request, _("Đã thực hiện."))
+        messages.success(request, done[action])
     return _back(code, year)
 
 
@@ -160,21 +208,28 @@ def config(request, code, year):
                 tbs = [(request.POST.get(f"tie_break_{i}", ""), request.POST.get(f"tie_break_{i}_group", "").strip())
                        for i in (1, 2, 3)]
                 services.config_save(actor=request.user, cluster_year=cy, rule=request.POST.get("rule", ""),
-                                     comment_margin=request.POST.get("comment_margin"),
-                                     bonus_cap=request.POST.get("bonus_cap"), penalty_cap=request.POST.get("penalty_cap"),
+                                     comment_margin=_num(request.POST.get("comment_margin")),
+                                     bonus_cap=_num(request.POST.get("bonus_cap")),
+                                     penalty_cap=_num(request.POST.get("penalty_cap")),
                                      tie_breaks=[t for t in tbs if t[0]], legal_basis=request.POST.get("legal_basis", ""),
                                      award_window_years=request.POST.get("award_window_years") or None,
                                      award_history_follows_unit=request.POST.get("award_history_follows_unit") == "on")
+                done = _("Đã lưu cấu hình chấm điểm.")
             elif op == "generate":
-                services.assignments_generate(actor=request.user, cluster_year=cy,
-                                              cross_per_member=int(request.POST.get("cross_per_member") or 2))
+                n = services.assignments_generate(actor=request.user, cluster_year=cy,
+                                                  cross_per_member=int(request.POST.get("cross_per_member") or 2))
+                done = _("Đã tạo %(n)d phân công chấm.") % {"n": n}
             elif op == "add":
                 services.assignment_add(actor=request.user, cluster_year=cy, role=request.POST.get("role", ""),
                                         scorer_unit_id=int(request.POST.get("scorer_unit_id") or 0),
                                         unit_id=int(request.POST.get("unit_id") or 0))
+                done = _("Đã thêm phân công chấm.")
             elif op == "remove":
                 services.assignment_remove(actor=request.user, cluster_year=cy,
                                            assignment_id=int(request.POST.get("assignment_id") or 0))
+                done = _("Đã bỏ phân công chấm và các điểm đơn vị đó đã chấm.")
+            else:
+                raise NotFound()
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
@@ -182,14 +237,27 @@ def config(request, code, year):
         except ValueError:
             messages.error(request, _("Dữ liệu không hợp lệ."))
         else:
-            messages.success(request, _("Đã lưu."))
+            messages.success(request, done)
         return _back(code, year, "config")
     from thidua.scoring.models import ReconciliationRule
 
+    counts = selectors.assignment_score_counts(cluster_year=cy) if cfg else {}
+    assignments = list(selectors.assignments_of(cluster_year=cy).order_by("role", "scorer_unit__code", "unit__code")) if cfg else []
+    members = selectors.members_of(cluster_year=cy)
+    names = {u.pk: _unit_name(u) for u in members}
+    for a in assignments:
+        a.score_count = counts.get((a.role, a.scorer_unit_id, a.unit_id), 0)
+        a.scorer_name = names.get(a.scorer_unit_id) or a.scorer_unit.code
+        a.unit_name = names.get(a.unit_id) or a.unit.code
+    # The saved tie-breaks pre-select their slots (a slot left as shown keeps its value when saving again).
+    saved = (cfg.tie_breaks() if cfg else []) + [("", "")] * 3
+    labels = dict(TieBreak.choices)
     return render(request, "scoring/config.html", {
         "cy": cy, "config": cfg, "rules": ReconciliationRule.choices, "tie_breaks": TieBreak.choices,
-        "roles": ScorerRole.choices, "members": selectors.members_of(cluster_year=cy),
-        "assignments": selectors.assignments_of(cluster_year=cy) if cfg else [],
+        "tie_break_slots": [{"i": i, "kind": k, "group": g} for i, (k, g) in enumerate(saved[:3], start=1)],
+        "tie_break_current": [f"{labels.get(k, k)} {g}".strip() for k, g in (cfg.tie_breaks() if cfg else [])],
+        "roles": ScorerRole.choices, "members": members,
+        "assignments": assignments, "scored_total": sum(counts.values()),
     })
 
 
@@ -202,9 +270,13 @@ def reports(request, code, year):
     cy = _cy(request, code, year)
     g = grants_for(request.user)
     members = selectors.members_of(cluster_year=cy)
+    names = {u.pk: _unit_name(u) for u in members}
+    reports = list(selectors.reports_for(user=request.user, cluster_year=cy).select_related("unit")
+                   .order_by("unit__code", "kind"))
+    for r in reports:
+        r.unit_name = names.get(r.unit_id) or r.unit.code
     return render(request, "scoring/reports.html", {
-        "cy": cy, "reports": selectors.reports_for(user=request.user, cluster_year=cy).select_related("unit")
-        .order_by("unit__code", "kind"),
+        "cy": cy, "reports": reports,
         "my_units": [u for u in members if u.pk in g.officer_units], "kinds": ReportKind.choices,
         "manage": selectors.can_manage(request.user, cy),
     })
@@ -222,11 +294,16 @@ def vn_number_input(text: str) -> str:
     return t
 
 
+def _num(text: str | None) -> str | None:
+    """A form's number field as the services read it (None stays None: the field was not sent)."""
+    return None if text is None else vn_number_input(text)
+
+
 def _indicator_rows(request, cy, manage: bool) -> list[dict]:
     """Per indicator: the members' rows and the national row, each saying whether the caller may edit it."""
     shares = selectors.indicator_shares(cluster_year=cy)
     own = {u.pk for u in selectors.members_of(cluster_year=cy)
-           if request.user.has_perm("scoring.edit_member_data", u.pk)} if not manage else set()
+           if may_edit_member_data(request.user, u.pk)} if not manage else set()
     for s in shares:
         for m in s["members"]:
             m["editable"] = manage or m["unit_id"] in own
@@ -285,23 +362,28 @@ def report_edit(request, code, year, unit_id, kind):
     if kind not in ReportKind.values:
         raise NotFound()
     report = selectors.reports_for(user=request.user, cluster_year=cy).filter(unit_id=unit_id, kind=kind).first()
-    can_edit = request.user.has_perm("scoring.edit_member_data", unit_id)
+    # Only the unit's own officers write its report; whoever may not see an existing report (a draft is the
+    # member's own business) gets a 404, never a blank form that would overwrite it.
+    can_edit = may_edit_member_data(request.user, unit_id)
     if report is None and not can_edit:
         raise NotFound()
     config = selectors.config_of(cluster_year=cy)
     from thidua.covenant.selectors import current_criteria_set
 
     criteria = criteria_of(criteria_set=config.criteria_set if config else current_criteria_set(cluster_year=cy))
+    posted = None  # the values typed, shown again when the save is refused
     if request.method == "POST":
-        if not can_edit and request.POST.get("op") != "return":
+        op = request.POST.get("op")
+        if not can_edit and op != "return":
             raise NotFound()
+        leaves = [c for c in criteria if c.method != Method.GROUP]
         try:
-            op = request.POST.get("op")
             if op == "return":
                 if report is None:
                     raise NotFound()
                 services.report_return(actor=request.user, cluster_year=cy, report_id=report.pk,
                                        reason=request.POST.get("reason", ""))
+                done = _("Đã trả lại báo cáo để thành viên sửa.")
             elif op == "evidence":
                 upload = request.FILES.get("file")
                 if report is None or upload is None:
@@ -309,30 +391,68 @@ def report_edit(request, code, year, unit_id, kind):
                 services.evidence_add(actor=request.user, cluster_year=cy, report_id=report.pk,
                                       criterion_id=int(request.POST.get("criterion_id") or 0),
                                       filename=upload.name, data=upload.read(services_max_read()))
-            else:
-                entries = [{"criterion_id": c.pk, "actual_value": request.POST.get(f"actual_{c.pk}"),
-                            "self_score": request.POST.get(f"self_{c.pk}"),
+                done = _("Đã tải minh chứng lên.")
+            elif op == "evidence_remove":
+                if report is None:
+                    raise NotFound()
+                try:
+                    evidence_id = int(request.POST.get("evidence_id") or 0)
+                except ValueError:
+                    raise NotFound() from None
+                services.evidence_remove(actor=request.user, cluster_year=cy, report_id=report.pk,
+                                         evidence_id=evidence_id)
+                done = _("Đã xóa minh chứng.")
+            elif op in ("save", "submit"):
+                if not leaves:
+                    raise InvalidState(message=_("Kỳ thi đua chưa có tiêu chí để báo cáo."))
+                entries = [{"criterion_id": c.pk, "actual_value": _num(request.POST.get(f"actual_{c.pk}")),
+                            "self_score": _num(request.POST.get(f"self_{c.pk}")),
                             "occurrences": request.POST.get(f"occ_{c.pk}"),
                             "narrative": request.POST.get(f"narrative_{c.pk}", "")}
-                           for c in criteria if c.method != Method.GROUP]
-                report = services.report_save(actor=request.user, cluster_year=cy, unit_id=unit_id, kind=kind,
-                                              summary=request.POST.get("summary", ""), entries=entries)
+                           for c in leaves]
+                try:
+                    report = services.report_save(actor=request.user, cluster_year=cy, unit_id=unit_id, kind=kind,
+                                                  summary=request.POST.get("summary", ""), entries=entries)
+                except DomainError as exc:
+                    if exc.status in (403, 404):
+                        raise
+                    _error(request, exc, row_labels={i: c.code for i, c in enumerate(leaves, start=1)})
+                    posted = request.POST
+                    raise _Shown() from exc
+                done = _("Đã lưu bản nháp báo cáo.")
                 if op == "submit":
                     services.report_submit(actor=request.user, cluster_year=cy, report_id=report.pk)
+                    done = _("Đã gửi báo cáo.")
+            else:
+                raise NotFound()
+        except _Shown:
+            pass
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
             _error(request, exc)
         else:
-            messages.success(request, _("Đã lưu."))
-        return _back(code, year, "report_edit", unit_id=unit_id, kind=kind)
+            messages.success(request, done)
+        if posted is None:
+            return _back(code, year, "report_edit", unit_id=unit_id, kind=kind)
     entries = {e.criterion_id: e for e in selectors.entries_of(report=report)} if report else {}
-    rows = [{"c": c, "e": entries.get(c.pk)} for c in criteria]
+    rows = [{"c": c, "e": entries.get(c.pk),
+             "raw": {"actual": posted.get(f"actual_{c.pk}", ""), "self": posted.get(f"self_{c.pk}", ""),
+                     "occ": posted.get(f"occ_{c.pk}", ""), "narrative": posted.get(f"narrative_{c.pk}", "")}
+             if posted is not None else None} for c in criteria]
+    member = next((u for u in selectors.members_of(cluster_year=cy) if u.pk == unit_id), None)
     return render(request, "scoring/report_edit.html", {
         "cy": cy, "report": report, "rows": rows, "kind": kind, "unit_id": unit_id,
+        "unit_name": (member.as_of_name or member.code) if member else "",
+        "has_criteria": any(c.method != Method.GROUP for c in criteria),
+        "summary": posted.get("summary", "") if posted is not None else (report.summary if report else ""),
         "can_edit": can_edit and (report is None or report.status != "submitted"),
         "manage": selectors.can_manage(request.user, cy),
-    })
+    }, status=422 if posted is not None else 200)
+
+
+class _Shown(Exception):
+    """The refusal is already on the page being rendered again with the values typed."""
 
 
 def services_max_read() -> int:
@@ -358,8 +478,10 @@ def evidence_download(request, pk):
 @login_required
 def scoring_home(request, code, year):
     cy = _cy(request, code, year)
+    assignments = list(selectors.my_assignments(user=request.user, cluster_year=cy).order_by("role", "unit__code"))
+    _name_assignments(cy, assignments)
     return render(request, "scoring/scoring_home.html", {
-        "cy": cy, "assignments": selectors.my_assignments(user=request.user, cluster_year=cy),
+        "cy": cy, "assignments": assignments,
         "config": selectors.config_of(cluster_year=cy)})
 
 
@@ -370,6 +492,7 @@ def score_form(request, code, year, assignment_id):
     a = selectors.my_assignments(user=request.user, cluster_year=cy).filter(pk=assignment_id).first()
     if a is None:
         raise NotFound()
+    _name_assignments(cy, [a])
     config = selectors.config_of(cluster_year=cy)
     manual = [c for c in criteria_of(criteria_set=config.criteria_set)
               if c.method in (Method.GRADED, Method.PASS_FAIL)]
@@ -381,7 +504,7 @@ def score_form(request, code, year, assignment_id):
                 continue
             try:
                 services.score_set(actor=request.user, cluster_year=cy, role=a.role, scorer_unit_id=a.scorer_unit_id,
-                                   unit_id=a.unit_id, criterion_id=c.pk, points=raw,
+                                   unit_id=a.unit_id, criterion_id=c.pk, points=vn_number_input(raw),
                                    comment=request.POST.get(f"comment_{c.pk}", ""))
             except DomainError as exc:
                 if exc.status in (403, 404):
@@ -390,7 +513,11 @@ def score_form(request, code, year, assignment_id):
                 messages.error(request, f"{c.code}: {exc.message}")
         if not errors:
             messages.success(request, _("Đã lưu điểm."))
-        return _back(code, year, "score_form", assignment_id=a.pk)
+            return _back(code, year, "score_form", assignment_id=a.pk)
+        # The other rows were saved; the page comes back with everything as typed so nothing is retyped.
+        posted = request.POST
+    else:
+        posted = None
     mine = {s.criterion_id: s for s in selectors.scores_for(user=request.user, cluster_year=cy).filter(
         role=a.role, scorer_unit_id=a.scorer_unit_id, unit_id=a.unit_id)}
     from thidua.scoring.models import ReportEntry
@@ -398,9 +525,12 @@ def score_form(request, code, year, assignment_id):
     self_scores = dict(ReportEntry.objects.filter(report__cluster_year=cy, report__unit_id=a.unit_id,
                                                   report__kind=ReportKind.YEAR_END, report__status="submitted")
                        .values_list("criterion_id", "self_score"))
-    rows = [{"c": c, "s": mine.get(c.pk), "self": self_scores.get(c.pk)} for c in manual]
+    rows = [{"c": c, "s": mine.get(c.pk), "self": self_scores.get(c.pk),
+             "raw": {"points": posted.get(f"points_{c.pk}", ""), "comment": posted.get(f"comment_{c.pk}", "")}
+             if posted is not None else None} for c in manual]
     return render(request, "scoring/score_form.html", {"cy": cy, "a": a, "rows": rows, "config": config,
-                                                       "open": config.state == ResultsState.OPEN})
+                                                       "open": config.state == ResultsState.OPEN},
+                  status=422 if posted is not None else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -415,26 +545,30 @@ def reconciliation(request, code, year):
         return _back(code, year, "config")
     if request.method == "POST":
         kw = dict(actor=request.user, cluster_year=cy, unit_id=int(request.POST.get("unit_id") or 0),
-                  criterion_id=int(request.POST.get("criterion_id") or 0), points=request.POST.get("points"),
+                  criterion_id=int(request.POST.get("criterion_id") or 0), points=_num(request.POST.get("points")),
                   reason=request.POST.get("reason", ""))
         try:
             if config.state == ResultsState.PUBLISHED:
                 services.result_correct(**kw)
+                done = _("Đã ghi nhận đính chính và tính lại kết quả đã công bố.")
             else:
                 services.override_set(**kw)
                 services.results_compute(actor=request.user, cluster_year=cy)
+                done = _("Đã thống nhất điểm.")
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
             _error(request, exc)
         else:
-            messages.success(request, _("Đã thống nhất điểm."))
+            messages.success(request, done)
         return _back(code, year, "reconciliation")
     matrix = selectors.criterion_matrix(user=request.user, cluster_year=cy)
     members = selectors.members_of(cluster_year=cy)
     leaves = [c for c in matrix["criteria"] if c.method != Method.GROUP]
     scores: dict = {}
+    names = {u.pk: _unit_name(u) for u in members}
     for s in selectors.scores_for(user=request.user, cluster_year=cy).select_related("scorer_unit"):
+        s.scorer_name = names.get(s.scorer_unit_id) or s.scorer_unit.code
         scores.setdefault((s.unit_id, s.criterion_id), []).append(s)
     from thidua.scoring.models import ScoreOverride
 

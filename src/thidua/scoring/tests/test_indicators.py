@@ -110,7 +110,12 @@ def test_htmx_save_answers_with_the_card_in_vietnamese_numbers(cy, revenue, clie
     body = _post(client, revenue, "79", "774.000", htmx=True).content.decode()
     assert _value(revenue, "79") == Decimal("774000")
     assert "774.000" in body and "1.505.837" in body
-    assert "51,4%" in body  # 774,000 / 1,505,837
+    # One member of five: no cluster total and no national share (a partial sum is not the cluster's figure).
+    assert "chưa đủ số liệu (1/5 thành viên)" in body and "% cả nước" not in body
+    for code in ("01", "31", "48", "92"):
+        _post(client, revenue, code, "0", htmx=True)
+    body = _post(client, revenue, "79", "774.000", htmx=True).content.decode()
+    assert "51,4%" in body  # 774,000 / 1,505,837, every member having a value
 
 
 def test_dashboard_shows_indicators_the_vietnamese_way(client_as):

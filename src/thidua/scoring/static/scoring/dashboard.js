@@ -8,8 +8,12 @@
   var data = JSON.parse(island.textContent);
   var lang = document.documentElement.lang || "vi";
   var T = lang.indexOf("en") === 0
-    ? { img: "Download image", csv: "Download data (CSV)", total: "Total", mean: "Cluster mean", member: "Member" }
-    : { img: "Tải ảnh", csv: "Tải dữ liệu (CSV)", total: "Tổng điểm", mean: "Bình quân cụm", member: "Thành viên" };
+    ? { img: "Download image", csv: "Download data (CSV)", total: "Total", mean: "Cluster mean", member: "Member",
+        rank: "Rank", code: "Code", name: "Unit", classification: "Classification", tie: "Unresolved tie",
+        criterion: "Criterion", year: "Year", value: "Value", uom: "Unit of measure" }
+    : { img: "Tải ảnh", csv: "Tải dữ liệu (CSV)", total: "Tổng điểm", mean: "Bình quân cụm", member: "Thành viên",
+        rank: "Hạng", code: "Mã đơn vị", name: "Đơn vị", classification: "Xếp loại", tie: "Bằng điểm chưa phân hạng được",
+        criterion: "Tiêu chí", year: "Năm", value: "Giá trị", uom: "Đơn vị tính" };
 
   function csvCell(v) {
     if (v === null || v === undefined) { return ""; }
@@ -58,7 +62,7 @@
       bar(canvas, data.ranking.map(function (r) { return r.rank + ". " + r.name; }),
           [{ label: T.total, data: data.ranking.map(function (r) { return r.total; }), backgroundColor: "#b71c1c" }], true);
       tools(card, "xep-hang-" + data.year, function () {
-        return [["rank", "code", "name", "total", "classification", "tie"]].concat(data.ranking.map(function (r) {
+        return [[T.rank, T.code, T.name, T.total, T.classification, T.tie]].concat(data.ranking.map(function (r) {
           return [r.rank, r.code, r.name, r.total, r.classification, r.tie ? 1 : 0]; }));
       }, canvas);
     } else if (kind === "profile" && data.heat) {
@@ -81,14 +85,15 @@
       });
       tools(card, "ho-so-" + data.year, function () {
         var i = Number(select.value || 0);
-        return [["criterion", "member", "cluster_mean"]].concat(labels.map(function (c, j) {
+        // The member's own column is headed with its name: the file says whose profile it is.
+        return [[T.criterion, data.heat.members[i].name, T.mean]].concat(labels.map(function (c, j) {
           return [c, data.heat.values[i][j], means[j]]; }));
       }, canvas);
     } else if (kind === "trend") {
       var years = []; var units = {};
       data.trend.forEach(function (r) {
         if (years.indexOf(r.year) < 0) { years.push(r.year); }
-        (units[r.unit] = units[r.unit] || {})[r.year] = r.total;
+        (units[r.name || r.unit] = units[r.name || r.unit] || {})[r.year] = r.total;
       });
       var palette = ["#b71c1c", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#455a64"];
       var sets = Object.keys(units).sort().map(function (u, i) {
@@ -98,8 +103,8 @@
       new Chart(canvas, { type: "line", data: { labels: years, datasets: sets },
                           options: { responsive: true, animation: false } });
       tools(card, "xu-huong", function () {
-        return [["year", "unit", "total", "rank"]].concat(data.trend.map(function (r) {
-          return [r.year, r.unit, r.total, r.rank]; }));
+        return [[T.year, T.code, T.name, T.total, T.rank]].concat(data.trend.map(function (r) {
+          return [r.year, r.unit, r.name || r.unit, r.total, r.rank]; }));
       }, canvas);
     } else if (kind === "indicator") {
       var code = card.getAttribute("data-indicator");
@@ -111,7 +116,7 @@
                      backgroundColor: ["#b71c1c", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037"] }] },
         options: { responsive: true, animation: false } });
       tools(card, "chi-tieu-" + code + "-" + data.year, function () {
-        return [["code", "name", "value", "unit_of_measure"]].concat(ind.members.map(function (m) {
+        return [[T.code, T.name, T.value, T.uom]].concat(ind.members.map(function (m) {
           return [m.code, m.name, m.value, ind.uom]; }));
       }, canvas);
     } else if (kind === "heat" && data.heat) {
@@ -135,7 +140,7 @@
       });
       box.appendChild(table);
       tools(card, "ban-do-nhiet-" + data.year, function () {
-        return [["criterion"].concat(data.heat.members.map(function (m) { return m.code; }))].concat(
+        return [[T.criterion].concat(data.heat.members.map(function (m) { return m.name; }))].concat(
           data.heat.criteria.map(function (c, j) {
             return [c.code].concat(data.heat.values.map(function (row) { return row[j]; })); }));
       }, null);
