@@ -53,6 +53,24 @@ class ConferenceIn(StrictIn):
     agenda: list[str] = []
 
 
+class ConferencePatch(StrictIn):
+    held_on: date | None = None
+    place: str | None = Field(None, max_length=255)
+    host_id: int | None = None
+    chair: str | None = Field(None, max_length=255)
+    secretary: str | None = Field(None, max_length=255)
+    central_leader: str | None = Field(None, max_length=255)
+    quorum_numerator: int | None = None
+    quorum_denominator: int | None = None
+    quorum_legal_basis: str | None = Field(None, max_length=255)
+    notes: str | None = Field(None, max_length=4000)
+    agenda: list[str] | None = None
+
+
+class CancelIn(StrictIn):
+    reason: str = Field(max_length=2000)
+
+
 class DelegateIn(StrictIn):
     unit_id: int
     full_name: str = Field(max_length=255)
@@ -193,6 +211,13 @@ def get_conference(request, conference_id: int):
     return selectors.conference_get(user=request.user, conference_id=conference_id)
 
 
+@router.patch("/conferences/{int:conference_id}", response=ConferenceOut,
+              summary="Sửa thông tin hội nghị, chương trình (khi hội nghị chưa kết thúc)")
+def patch_conference(request, conference_id: int, payload: ConferencePatch):
+    services.conference_update(actor=request.user, conference_id=conference_id, **payload.dict(exclude_none=True))
+    return selectors.conference_get(user=request.user, conference_id=conference_id)
+
+
 @router.get("/conferences/{int:conference_id}/delegates", response=list[DelegateOut], summary="Đại biểu, điểm danh")
 def list_delegates(request, conference_id: int):
     conf = selectors.conference_get(user=request.user, conference_id=conference_id)
@@ -202,6 +227,13 @@ def list_delegates(request, conference_id: int):
 @router.post("/conferences/{int:conference_id}/delegates", response={201: DelegateOut}, summary="Mời đại biểu")
 def add_delegate(request, conference_id: int, payload: DelegateIn):
     return Status(201, services.delegate_add(actor=request.user, conference_id=conference_id, **payload.dict()))
+
+
+@router.delete("/delegates/{int:delegate_id}", response={204: None},
+               summary="Xóa đại biểu mời nhầm (khi chưa được tính trong cuộc bỏ phiếu nào)")
+def remove_delegate(request, delegate_id: int):
+    services.delegate_remove(actor=request.user, delegate_id=delegate_id)
+    return Status(204, None)
 
 
 @router.post("/delegates/{int:delegate_id}/check-in", response=DelegateOut, summary="Điểm danh đại biểu")
@@ -259,6 +291,13 @@ for _name, _fn, _summary in (("open", services.ballot_open, "Mở bỏ phiếu (
                              ("confirm", services.ballot_confirm, "Xác nhận kết quả")):
     router.post(f"/ballots/{{int:ballot_id}}/{_name}", response=BallotOut, summary=_summary,
                 operation_id=f"conference_ballot_{_name}")(_transition(_fn))
+
+
+@router.post("/ballots/{int:ballot_id}/cancel", response=BallotOut,
+             summary="Hủy cuộc bỏ phiếu chưa mở (ghi lý do; không còn tính trong kết quả hội nghị)")
+def cancel_ballot(request, ballot_id: int, payload: CancelIn):
+    services.ballot_cancel(actor=request.user, ballot_id=ballot_id, reason=payload.reason)
+    return selectors.ballot_get(user=request.user, ballot_id=ballot_id)
 
 
 @router.post("/ballots/{int:ballot_id}/runoff", response={201: BallotOut}, summary="Bỏ phiếu lại khi bằng phiếu")
@@ -367,6 +406,12 @@ def put_rotation(request, code: str, payload: RotationIn):
 def add_candidate(request, ballot_id: int, payload: CandidateIn):
     return Status(201, services.candidate_add(actor=request.user, ballot_id=ballot_id, unit_id=payload.unit_id,
                                               nominated_by=payload.nominated_by))
+
+
+@router.delete("/candidates/{int:candidate_id}", response={204: None}, summary="Bớt ứng viên (khi chưa mở)")
+def remove_candidate(request, candidate_id: int):
+    services.candidate_remove(actor=request.user, candidate_id=candidate_id)
+    return Status(204, None)
 
 
 @router.patch("/ballots/{int:ballot_id}/rule", response=BallotOut, summary="Sửa quy tắc (khi chưa mở)")

@@ -55,20 +55,34 @@ def _rule_text(ballot: Ballot) -> str:
             f"khi bằng phiếu ở vị trí cuối: {'bỏ phiếu lại' if ballot.tie_rule == 'runoff' else 'hội nghị quyết định'}.")
 
 
+_BASIS_VI = {PassBasis.ALL: "trên tổng số cử tri", PassBasis.PRESENT: "trên số cử tri có mặt",
+             PassBasis.VALID: "trên số phiếu hợp lệ"}
+
+
+def _basis_vi(result: dict) -> str:
+    """The basis of the threshold in the documents' language (a stored summary may carry a label translated
+    in the confirming user's session)."""
+    return _BASIS_VI.get(result.get("pass_basis"), str(result.get("basis_label", "")).lower())
+
+
 def _result_lines(ballot: Ballot, result: dict) -> list[str]:
     names = {c["id"]: c["label"] for c in result["candidates"]}
     if not result["quorum_met"]:
         return ["Không đủ số thành viên tối thiểu: kết quả không có giá trị."]
     if ballot.kind == BallotKind.MOTION:
         return ["Nội dung biểu quyết được thông qua." if result["adopted"] else "Nội dung biểu quyết không được thông qua."]
-    if result["tie"]:
-        return ["Có ứng viên bằng phiếu ở vị trí cuối: "
-                + ", ".join(names[i] for i in result["tied"]) + " — bỏ phiếu lại."]
-    if not result["winners"]:
-        return ["Không có ứng viên đạt ngưỡng quy định."]
     verb = "được suy tôn, đề nghị" if ballot.kind == BallotKind.AWARD else "trúng cử"
-    return [f"{names[i]} {verb} ({next(c['votes'] for c in result['candidates'] if c['id'] == i)}/"
-            f"{result['basis_count']} phiếu)" for i in result["winners"]]
+    # Those elected in this round are recorded even when a tie leaves a seat to a run-off.
+    lines = [f"{names[i]} {verb} ({next(c['votes'] for c in result['candidates'] if c['id'] == i)}/"
+             f"{result['basis_count']} phiếu)." for i in result["winners"]]
+    if result["tie"]:
+        then = ("bỏ phiếu lại giữa các ứng viên này" if ballot.tie_rule == "runoff"
+                else "hội nghị quyết định theo quy chế của cụm")
+        lines.append(f"Bằng phiếu, chưa xác định được {result['seats_open']} vị trí còn lại: "
+                     + ", ".join(names[i] for i in result["tied"]) + f" — {then}.")
+    elif not result["winners"]:
+        lines.append("Không có ứng viên đạt ngưỡng quy định.")
+    return lines
 
 
 def ballot_record_spec(ballot: Ballot, result: dict, number: int | None = None) -> OfficialDocument:
@@ -76,10 +90,18 @@ def ballot_record_spec(ballot: Ballot, result: dict, number: int | None = None) 
     parent, issuer = _issuer(conf)
     f = result["figures"]
     committee = list(conf.delegates.filter(on_counting_committee=True).order_by("id"))
+    if committee:
+        opening = (f"Hôm nay, {vn_date(conf.held_on)}, tại {conf.place}, Ban kiểm phiếu của Hội nghị tổng kết công tác "
+                   f"thi đua năm {conf.cluster_year.year} gồm: "
+                   + ", ".join(f"{d.full_name} ({d.position or 'đại biểu'})" for d in committee) + ".")
+    else:
+        # An online vote counted by the system, with no counting committee elected: the chair and the
+        # secretary of the conference certify the record.
+        opening = (f"Hôm nay, {vn_date(conf.held_on)}, tại {conf.place}, Hội nghị tổng kết công tác thi đua năm "
+                   f"{conf.cluster_year.year} bỏ phiếu kín trực tuyến; kết quả do hệ thống kiểm đếm khi khóa hòm "
+                   f"phiếu và được công bố tại hội nghị.")
     blocks = [
-        Paragraph(f"Hôm nay, {vn_date(conf.held_on)}, tại {conf.place}, Ban kiểm phiếu của Hội nghị tổng kết công tác "
-                  f"thi đua năm {conf.cluster_year.year} gồm: "
-                  + (", ".join(f"{d.full_name} ({d.position or 'đại biểu'})" for d in committee) or "(chưa ghi)") + "."),
+        Paragraph(opening),
         Paragraph(f"Đã tiến hành kiểm phiếu: {ballot.title}."),
         Heading("I. QUY TẮC ÁP DỤNG", 1),
         Paragraph(_rule_text(ballot)),
@@ -103,10 +125,11 @@ def ballot_record_spec(ballot: Ballot, result: dict, number: int | None = None) 
     ]
     if ballot.notes:
         blocks.append(Paragraph(f"Ghi chú: {ballot.notes}", italic=True))
-    blocks.append(Paragraph("Biên bản được lập thành bản có giá trị như nhau và được công bố tại hội nghị."))
+    blocks.append(Paragraph("Biên bản được công bố tại hội nghị và lưu cùng hồ sơ hội nghị."))
     signatures = [SignatureBlock(authority="", title="THÀNH VIÊN BAN KIỂM PHIẾU" if i else "TRƯỞNG BAN KIỂM PHIẾU",
                                  name=d.full_name) for i, d in enumerate(committee)] or [
-        SignatureBlock(authority="", title="BAN KIỂM PHIẾU", name="")]
+        SignatureBlock(authority="", title="THƯ KÝ HỘI NGHỊ", name=conf.secretary),
+        SignatureBlock(authority="", title="CHỦ TRÌ HỘI NGHỊ", name=conf.chair)]
     return OfficialDocument(issuer_parent=parent, issuer=issuer, type_key=MINUTES_TYPE, number=number,
                             issuer_code=ISSUER_CODE, place=conf.place, date=conf.held_on, title="BIÊN BẢN KIỂM PHIẾU",
                             subtitle=ballot.title, blocks=blocks, signatures=signatures,
@@ -117,11 +140,14 @@ def ballot_record_spec(ballot: Ballot, result: dict, number: int | None = None) 
 def ballot_record_issue(*, actor, ballot: Ballot, result: dict | None = None, with_pdf: bool = True) -> IssuedDocument:
     """Issue the Biên bản kiểm phiếu of a counted ballot with its register number (called by the confirming
     service, or on demand)."""
+    from django.utils import translation
+
     require_perm(actor, "conference.manage_conference", ballot.conference.cluster_year)
-    result = result or ballot_result(ballot=ballot)
-    return document_issue(actor=actor, spec=ballot_record_spec(ballot, result), obj=ballot,
-                          cluster_year=ballot.conference.cluster_year, with_pdf=with_pdf,
-                          numbering=_numbering(ballot.conference, ballot))
+    with translation.override("vi"):
+        result = result or ballot_result(ballot=ballot)
+        spec = ballot_record_spec(ballot, result)
+    return document_issue(actor=actor, spec=spec, obj=ballot, cluster_year=ballot.conference.cluster_year,
+                          with_pdf=with_pdf, numbering=_numbering(ballot.conference, ballot))
 
 
 def _covenant_blocks(conf: Conference) -> list:
@@ -189,7 +215,7 @@ def conference_minutes_spec(conf: Conference, number: int | None = None) -> Offi
         blocks.append(Paragraph(
             f"{'Phiếu giấy' if ballot.method == 'paper' else 'Bỏ phiếu trực tuyến'}: phát ra {f['issued']}, thu vào "
             f"{f['returned']}, hợp lệ {f['valid']}, không hợp lệ {f['invalid']}. Ngưỡng {result['threshold']} "
-            f"{result['basis_label'].lower()} ({result['basis_count']})."))
+            f"{_basis_vi(result)} ({result['basis_count']})."))
         blocks.append(BulletList(_result_lines(ballot, result)))
     if n == 0:
         blocks.append(Paragraph("Chưa có kết quả bỏ phiếu."))
@@ -217,8 +243,12 @@ def conference_minutes_issue(*, actor, conference_id: int, with_pdf: bool = True
     if not conf.ballots.filter(state__in=[BallotState.COUNTED, BallotState.CONFIRMED]).exists() and \
             not conf.agenda.exists():
         raise InvalidState(message=_("Hội nghị chưa có nội dung hay kết quả nào để lập biên bản."))
-    return document_issue(actor=actor, spec=conference_minutes_spec(conf), obj=conf,
-                          cluster_year=conf.cluster_year, with_pdf=with_pdf, numbering=_numbering(conf, conf))
+    from django.utils import translation
+
+    with translation.override("vi"):
+        spec = conference_minutes_spec(conf)
+    return document_issue(actor=actor, spec=spec, obj=conf, cluster_year=conf.cluster_year, with_pdf=with_pdf,
+                          numbering=_numbering(conf, conf))
 
 
 # --- Step 7: the cluster's report of the review results to the organiser ---------------------------------
@@ -229,7 +259,8 @@ REPORT_KEY = "ket-qua-binh-xet"
 
 def _chains(conf: Conference) -> list[list[Ballot]]:
     """The conference's ballots as chains of rounds (a ballot, then its runoffs), in creation order."""
-    ballots = list(Ballot.objects.filter(conference=conf).select_related("outcome").order_by("id"))
+    ballots = list(Ballot.objects.filter(conference=conf).exclude(state=BallotState.CANCELLED)
+                   .select_related("outcome").order_by("id"))
     children = {b.parent_id: b for b in ballots if b.parent_id}
     chains = []
     for b in ballots:
@@ -290,7 +321,7 @@ def _record_of(records: dict, obj: models.Model) -> IssuedDocument | None:
 
 def _votes_text(row: dict, result: dict) -> str:
     return (f"{row['votes']}/{result['basis_count']} phiếu, "
-            f"{format_decimal(row['percent'], 2)}% {result['basis_label'].lower()}")
+            f"{format_decimal(row['percent'], 2)}% {_basis_vi(result)}")
 
 
 def results_report_spec(conf: Conference, *, on: date, number: int | None = None) -> OfficialDocument:
@@ -302,9 +333,13 @@ def results_report_spec(conf: Conference, *, on: date, number: int | None = None
     cy = conf.cluster_year
     cluster = cy.cluster
     heads = {u.pk: u for u in annotate_as_of(type(cluster.organiser).objects.filter(
-        pk__in=[x for x in (cy.head_id, cluster.organiser_id) if x]), on)}
+        pk__in=[x for x in (cy.head_id, cluster.organiser_id, conf.host_id) if x]), on)}
+    # Without a head recorded for the year, the host of the conference (by default the head) reports.
     head = heads.get(cy.head_id)
     head_name = (head.as_of_name or head.name) if head else ""
+    host = heads.get(conf.host_id)
+    host_name = (host.as_of_name or host.name) if host else ""
+    reporter = f"{head_name}, Cụm trưởng năm {cy.year}," if head else f"{host_name}, đơn vị đăng cai hội nghị,"
     organiser = heads[cluster.organiser_id]
     standing_code = rule_defaults.STANDING_BODY_CODES.get(organiser.code)
     standing = (annotate_as_of(type(organiser).objects.filter(code=standing_code), on).first()
@@ -320,7 +355,7 @@ def results_report_spec(conf: Conference, *, on: date, number: int | None = None
                   f"nghị tổng kết công tác thi đua, khen thưởng năm {cy.year}, có {len(present)}/"
                   f"{len(rows)} đơn vị thành viên dự"
                   + (f"; {conf.central_leader} dự và chỉ đạo hội nghị" if conf.central_leader else "")
-                  + f". {head_name or 'Cụm trưởng'}, Cụm trưởng năm {cy.year}, báo cáo kết quả bình xét, suy tôn "
+                  + f". {reporter} báo cáo kết quả bình xét, suy tôn "
                   f"và đề nghị khen thưởng của Cụm như sau:"),
         Heading("I. KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG", 1),
     ]
@@ -409,13 +444,14 @@ def results_report_spec(conf: Conference, *, on: date, number: int | None = None
         recipients.append("Lãnh đạo Trung ương phụ trách Cụm")
     recipients += ["Các đơn vị thành viên Cụm", "Lưu: VT, Cụm"]
     return OfficialDocument(
-        issuer_parent=cluster.name.upper(), issuer=("CỤM TRƯỞNG\n" + head_name.upper()).strip(),
+        issuer_parent=cluster.name.upper(),
+        issuer=("CỤM TRƯỞNG\n" + head_name.upper()) if head else ("ĐƠN VỊ ĐĂNG CAI\n" + host_name.upper()),
         type_key=REPORT_TYPE, number=number, issuer_code=ISSUER_CODE,
-        place=(head.as_of_short_name if head else "") or conf.place, date=on, title="BÁO CÁO",
+        place=((head or host).as_of_short_name if (head or host) else "") or conf.place, date=on, title="BÁO CÁO",
         subtitle=f"Kết quả bình xét, suy tôn và đề nghị khen thưởng năm {cy.year}",
         blocks=blocks,
-        signatures=[SignatureBlock(authority="TM. CỤM TRƯỞNG", unit=head_name.upper() or None, title="CHỦ TỊCH",
-                                   name="")],
+        signatures=[SignatureBlock(authority="TM. CỤM TRƯỞNG" if head else "TM. ĐƠN VỊ ĐĂNG CAI",
+                                   unit=(head_name or host_name).upper() or None, title="CHỦ TỊCH", name="")],
         recipients=recipients, show_number=number is not None)
 
 

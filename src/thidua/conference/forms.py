@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from thidua.conference.models import BallotKind, BallotMethod, PassBasis, VoterBasis
+from thidua.conference.models import BallotKind, BallotMethod, PassBasis, TieRule, VoterBasis
 from thidua.conference.rule_defaults import AWARD_LABELS
 
 
@@ -117,4 +117,6 @@ class RuleForm(forms.Form):
     seats = forms.IntegerField(label=_("Số được chọn"), min_value=1)
     max_choices = forms.IntegerField(label=_("Số lựa chọn tối đa trên một phiếu"), min_value=1)
     allow_abstain = forms.BooleanField(label=_("Cho phép phiếu trắng"), required=False)
+    # Optional so that a form posted without it (an older page) keeps the ballot's tie rule.
+    tie_rule = forms.ChoiceField(label=_("Khi bằng phiếu"), choices=TieRule.choices, required=False)
     legal_basis = forms.CharField(label=_("Căn cứ"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

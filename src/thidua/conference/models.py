@@ -155,6 +155,7 @@ class BallotState(models.TextChoices):
     CLOSED = "closed", _("Đã khóa hòm phiếu")
     COUNTED = "counted", _("Đã kiểm phiếu")
     CONFIRMED = "confirmed", _("Đã xác nhận kết quả")
+    CANCELLED = "cancelled", _("Đã hủy")
 
 
 class Ballot(models.Model):
@@ -194,6 +195,7 @@ class Ballot(models.Model):
     published_json = models.TextField(_("kết quả công bố (JSON)"), blank=True)
     published_sha256 = models.CharField(_("SHA-256 các phiếu"), max_length=64, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
+    cancel_reason = models.TextField(_("lý do hủy"), blank=True)
 
     class Meta:
         verbose_name = _("cuộc bỏ phiếu")
@@ -335,6 +337,12 @@ class PaperCount(models.Model):
                                    related_name="+")
     confirmed_by = models.ForeignKey(Delegate, verbose_name=_("người xác nhận"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
+    # The accounts that acted (the secretariat may enter for a committee member without an account): the
+    # confirming account must differ from the entering one (two people, not one person twice).
+    entered_by_user = models.ForeignKey("accounts.User", verbose_name=_("tài khoản nhập"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    confirmed_by_user = models.ForeignKey("accounts.User", verbose_name=_("tài khoản xác nhận"), null=True,
+                                          blank=True, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(_("trạng thái"), max_length=12, choices=PaperCountState.choices,
                              default=PaperCountState.ENTERED)
     notes = models.TextField(_("ghi chú"), blank=True)

@@ -8,6 +8,7 @@ proposals (see `adapters.proposal_quota`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
@@ -49,13 +50,12 @@ QUOTA_RULES: tuple[QuotaRule, ...] = (
               "cho tập thể dẫn đầu cụm, khối thi đua do Hội đồng Thi đua – Khen thưởng Trung ương tổ chức.", VERIFIED),
     QuotaRule(FLAG, 2024, None, False, 1,
               "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 25 khoản 1 (số lượng tối đa theo quy định của "
-              "cơ quan tổ chức; mặc định 1, cần cấu hình).", UNCONFIRMED),
+              "cơ quan tổ chức; chưa có văn bản quy định số lượng, cụm đề nghị 1).", UNCONFIRMED),
     QuotaRule(FLAG, 1900, 2023, None, 2,
               "Thông lệ của cụm trước ngày 01/01/2024 (Luật Thi đua, khen thưởng 2003; các hội nghị tổng kết năm "
               "2014 và 2020 đề nghị 2 Cờ thi đua của Chính phủ).", HISTORIC),
     QuotaRule(PM_CERTIFICATE, 2024, None, None, 2,
-              "Chưa tìm thấy văn bản trung ương quy định số lượng; mặc định theo thông lệ của cụm (2), cần cấu "
-              "hình theo kỳ thi đua.", UNCONFIRMED),
+              "Chưa có văn bản trung ương quy định số lượng; theo thông lệ của cụm (2).", UNCONFIRMED),
     QuotaRule(PM_CERTIFICATE, 1900, 2023, None, 2,
               "Thông lệ của cụm trước ngày 01/01/2024 (các hội nghị tổng kết năm 2014 và 2020 đề nghị 2 Bằng khen "
               "của Thủ tướng Chính phủ).", HISTORIC),
@@ -77,8 +77,16 @@ def default_quota(*, year: int, award_code: str, organiser_code: str) -> QuotaRu
 
 # Vote thresholds and bases: no current central text (DOMAIN.md §4, UNCONFIRMED) — cluster practice.
 THRESHOLD_BASIS = ("Ngưỡng, cơ sở tính và cách xử lý khi bằng phiếu: chưa có văn bản trung ương quy định; "
-                   "mặc định theo thông lệ của cụm (quá 1/2 số phiếu hợp lệ), cấu hình theo kỳ thi đua.")
+                   "theo quy chế, thông lệ của cụm.")
 LEADERSHIP_BASIS = ("Hướng dẫn số 1122/HD-BTĐKT (2011) và 2819/HD-BTĐKT (2014) của Ban Thi đua – Khen thưởng Trung ương: "
                     "cụm trưởng, cụm phó do các thành viên bầu, luân phiên, nhiệm kỳ 1 năm.")
-QUORUM_BASIS = ("Thông tư 08/2017/TT-BNV (họp Hội đồng khi có ít nhất 2/3 thành viên dự), áp dụng tương tự; "
-                "cấu hình theo hội nghị.")
+QUORUM_BASIS = "Thông tư 08/2017/TT-BNV (họp Hội đồng khi có ít nhất 2/3 thành viên dự), áp dụng tương tự."
+QUORUM_BASIS_BEFORE = "Quy chế hoạt động, thông lệ của cụm (có ít nhất 2/3 số thành viên dự)."
+# Thông tư 08/2017/TT-BNV was issued on 27/10/2017; its date of effect (15/12/2017) is recalled, not re-read
+# (UNCONFIRMED): a conference held before it cannot cite it.
+QUORUM_BASIS_FROM = date(2017, 12, 15)
+
+
+def quorum_basis(*, on: date) -> str:
+    """The basis cited for the quorum of a conference held on `on` (versioned by date: STYLE.md rule 5)."""
+    return QUORUM_BASIS if on >= QUORUM_BASIS_FROM else QUORUM_BASIS_BEFORE

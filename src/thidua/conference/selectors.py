@@ -78,8 +78,8 @@ def rotation_page(*, user, cluster: Cluster, year: int) -> list[dict]:
 
 
 def rotation_history(*, user, cluster: Cluster):
-    """The audited changes of the rotation order, newest first, with unit ids resolved to codes by the caller
-    (`rotation_unit_codes`)."""
+    """The audited changes of the rotation order, newest first, with unit ids resolved to names by the caller
+    (`rotation_unit_names`)."""
     from thidua.core.selectors import audit_entries_for_object
 
     if not cluster_years_for(user=user, cluster=cluster).exists():
@@ -87,9 +87,10 @@ def rotation_history(*, user, cluster: Cluster):
     return audit_entries_for_object(obj=cluster).filter(action="conference.rotation.set")
 
 
-def rotation_unit_codes(entries) -> dict[int, str]:
+def rotation_unit_names(entries, year: int) -> dict[int, str]:
+    """Names (as of the end of `year`) of the units named in rotation history entries, in one query."""
     ids = {u for e in entries for k in ("before", "after") for u in (e.payload or {}).get(k, [])}
-    return dict(Unit.objects.filter(pk__in=ids).values_list("pk", "code"))
+    return {u.pk: u.as_of_name or u.code for u in annotate_as_of(Unit.objects.filter(pk__in=ids), year_end(year))}
 
 
 # --- Conference ----------------------------------------------------------------------------------------
@@ -266,6 +267,16 @@ def ballot_result(*, ballot: Ballot) -> dict:
             winners = [r["id"] for r in passing[:seats]]
     else:
         winners = [r["id"] for r in passing]
+    if not tie and len(winners) < seats and ballot.kind != BallotKind.MOTION:
+        # Seats left open (nobody, or too few, reached the threshold) and the leading candidates among the rest
+        # are level: the tie rule applies to them too (the common case: two candidates, 2–2, > 1/2 needed).
+        rest = [r for r in rows if r["id"] not in winners and not r["blocked"] and r["votes"] > 0]
+        top = max((r["votes"] for r in rest), default=0)
+        leading = [r["id"] for r in rest if r["votes"] == top]
+        if len(leading) > 1:
+            tie, tied = True, leading
+    if ballot.kind == BallotKind.MOTION:
+        tie, tied = False, []  # a motion is adopted or not; a level vote is simply not adopted
     quorum_met = bool(ballot.quorum_met)
     if not quorum_met:
         winners, tie, tied = [], False, []

@@ -20,6 +20,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.db.models import Q as models_Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,6 +105,30 @@ def _manage(actor, cy: ClusterYear) -> None:
     require_perm(actor, "conference.manage_conference", cy)
 
 
+def _not_closed(conf: Conference) -> None:
+    """A closed conference is a record: its minutes are issued under a number, so nothing in it changes."""
+    if conf.state == ConferenceState.CLOSED:
+        raise InvalidState(message=_("Hội nghị đã kết thúc: không thay đổi được thông tin, đại biểu, Ban kiểm phiếu "
+                                     "hay các cuộc bỏ phiếu."))
+
+
+# Law 06/2022/QH15 Điều 5 khoản 2 (VERIFIED, DOMAIN.md §4): one achievement is rewarded once, at one level.
+ONE_AWARD_CITATION = "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 5 khoản 2"
+
+
+def flag_winner_unit_ids(conf: Conference) -> set[int]:
+    """Units whose election for the Government Flag at this conference is confirmed (any round)."""
+    return set(BallotOutcome.objects.filter(ballot__conference=conf, ballot__kind=BallotKind.AWARD,
+                                            ballot__award_code=rule_defaults.FLAG)
+               .exclude(winners__isnull=True).values_list("winners__unit_id", flat=True)) - {None}
+
+
+def _flag_conflict_message(names: list[str]) -> str:
+    return _("%(names)s đã được hội nghị suy tôn Cờ thi đua của Chính phủ nên không đề nghị thêm Bằng khen của Thủ "
+             "tướng Chính phủ cho cùng thành tích (%(law)s: một thành tích chỉ được khen thưởng một lần).") % {
+        "names": ", ".join(names), "law": ONE_AWARD_CITATION}
+
+
 # --- Rotation ------------------------------------------------------------------------------------------
 
 
@@ -177,7 +202,7 @@ def _validate_fraction(num: int, den: int, field: str) -> ErrorDetail | None:
 @transaction.atomic
 def conference_create(*, actor, cluster_year_id: int, held_on: date, place: str, host_id: int | None = None,
                       chair: str = "", secretary: str = "", central_leader: str = "", quorum_numerator: int = 2,
-                      quorum_denominator: int = 3, quorum_legal_basis: str = rule_defaults.QUORUM_BASIS,
+                      quorum_denominator: int = 3, quorum_legal_basis: str | None = None,
                       agenda: list[str] | None = None, notes: str = "") -> Conference:
     """Set up the review conference of year N; the host defaults to the outgoing head (DOMAIN.md §2)."""
     cy = _cluster_year_for(actor, cluster_year_id)
@@ -199,6 +224,8 @@ def conference_create(*, actor, cluster_year_id: int, held_on: date, place: str,
         errors.append(e)
     if errors:
         raise InvalidInput(details=errors)
+    if quorum_legal_basis is None:
+        quorum_legal_basis = rule_defaults.quorum_basis(on=held_on)
     conf = Conference.objects.create(
         cluster_year=cy, held_on=held_on, place=place.strip(), host_id=host_id, chair=chair.strip(),
         secretary=secretary.strip(), central_leader=central_leader.strip(), quorum_numerator=quorum_numerator,
@@ -217,8 +244,10 @@ def conference_update(*, actor, conference_id: int, **changes) -> Conference:
     """Change the details of a conference (date, place, chair, secretary, central leader, quorum, notes)."""
     conf = _conference_for(actor, conference_id, lock=True)
     _manage(actor, conf.cluster_year)
+    _not_closed(conf)
+    agenda = changes.pop("agenda", None)
     allowed = {"held_on", "place", "chair", "secretary", "central_leader", "quorum_numerator", "quorum_denominator",
-               "quorum_legal_basis", "notes"}
+               "quorum_legal_basis", "notes", "host_id"}
     unknown = set(changes) - allowed
     if unknown:
         raise invalid(_("Trường không được phép thay đổi: %(f)s.") % {"f": ", ".join(sorted(unknown))})
@@ -231,12 +260,23 @@ def conference_update(*, actor, conference_id: int, **changes) -> Conference:
         raise InvalidInput(details=[e])
     if "place" in changes and not (changes["place"] or "").strip():
         raise invalid(_("Cần nhập địa điểm họp."), field="place")
+    cy = conf.cluster_year
+    if "held_on" in changes and (changes["held_on"] is None or changes["held_on"].year < cy.year):
+        raise invalid(_("Hội nghị tổng kết năm %(year)d phải họp từ năm %(year)d trở đi.") % {"year": cy.year},
+                      field="held_on")
+    if "host_id" in changes:
+        changes["host_id"] = changes["host_id"] or cy.head_id
+        if changes["host_id"] not in member_unit_ids(cy):
+            raise invalid(_("Đơn vị đăng cai phải là thành viên của cụm trong năm."), field="host")
     before = {k: getattr(conf, k) for k in changes}
     for k, v in changes.items():
         setattr(conf, k, v.strip() if isinstance(v, str) else v)
-    conf.save(update_fields=list(changes) or None)
-    audit_record(action="conference.conference.updated", actor=actor, obj=conf,
-                 payload={"before": before, "after": changes})
+    if changes:
+        conf.save(update_fields=list(changes))
+        audit_record(action="conference.conference.updated", actor=actor, obj=conf,
+                     payload={"before": before, "after": changes})
+    if agenda is not None:
+        agenda_set(actor=actor, conference_id=conf.pk, items=agenda)
     return conf
 
 
@@ -244,6 +284,7 @@ def conference_update(*, actor, conference_id: int, **changes) -> Conference:
 def agenda_set(*, actor, conference_id: int, items: list[str]) -> list[AgendaItem]:
     conf = _conference_for(actor, conference_id, lock=True)
     _manage(actor, conf.cluster_year)
+    _not_closed(conf)
     before = list(conf.agenda.values_list("title", flat=True))
     conf.agenda.all().delete()
     made = AgendaItem.objects.bulk_create([AgendaItem(conference=conf, position=i, title=t.strip())
@@ -259,6 +300,7 @@ def delegate_add(*, actor, conference_id: int, unit_id: int, full_name: str, pos
     """Invite a delegate of a member unit. A linked account lets the delegate vote online."""
     conf = _conference_for(actor, conference_id, lock=True)
     _manage(actor, conf.cluster_year)
+    _not_closed(conf)
     errors = []
     if unit_id not in member_unit_ids(conf.cluster_year):
         errors.append(ErrorDetail(message=_("Đơn vị không phải là thành viên của cụm trong năm."), field="unit"))
@@ -281,6 +323,35 @@ def delegate_add(*, actor, conference_id: int, unit_id: int, full_name: str, pos
                  payload={"delegate": d.pk, "unit": unit_id, "full_name": d.full_name, "user": user_id,
                           "counting_committee": on_counting_committee})
     return d
+
+
+@transaction.atomic
+def delegate_remove(*, actor, delegate_id: int) -> None:
+    """Remove a delegate invited by mistake, while that does not change a vote already opened: a delegate
+    counted present when a ballot opened (quorum, ballots issued) or who counted a paper ballot stays."""
+    d = Delegate.objects.filter(pk=delegate_id).first()
+    if d is None:
+        raise NotFound()
+    conf = _conference_for(actor, d.conference_id, lock=True)
+    _manage(actor, conf.cluster_year)
+    _not_closed(conf)
+    d = Delegate.objects.get(pk=d.pk)
+    used = conf.ballots.exclude(state__in=[BallotState.DRAFT, BallotState.CANCELLED]).exists()
+    if d.checked_in and used:
+        raise InvalidState(message=_(
+            "Đại biểu %(n)s đã được tính có mặt khi mở bỏ phiếu nên không xóa được; nếu đại biểu ra về, hãy bỏ điểm "
+            "danh sau khi khóa hòm phiếu.") % {"n": d.full_name})
+    if PaperCount.objects.filter(ballot__conference=conf).filter(
+            models_Q(entered_by=d) | models_Q(confirmed_by=d)).exists():
+        raise InvalidState(message=_("Đại biểu %(n)s đã nhập hoặc xác nhận kết quả kiểm phiếu nên không xóa được.")
+                           % {"n": d.full_name})
+    if d.user_id is not None and VoterRecord.objects.filter(ballot__conference=conf,
+                                                            voter_key=f"delegate:{d.pk}").exists():
+        raise InvalidState(message=_("Đại biểu %(n)s đã bỏ phiếu nên không xóa được.") % {"n": d.full_name})
+    audit_record(action="conference.delegate.removed", actor=actor, obj=conf,
+                 payload={"delegate": d.pk, "unit": d.unit_id, "full_name": d.full_name, "user": d.user_id,
+                          "checked_in": d.checked_in, "counting_committee": d.on_counting_committee})
+    d.delete()
 
 
 @transaction.atomic
@@ -319,6 +390,7 @@ def counting_committee_set(*, actor, conference_id: int, delegate_ids: list[int]
     """The counting committee (Ban kiểm phiếu), chosen at the conference among the delegates present."""
     conf = _conference_for(actor, conference_id, lock=True)
     _manage(actor, conf.cluster_year)
+    _not_closed(conf)
     chosen = list(conf.delegates.filter(pk__in=delegate_ids))
     if len(chosen) != len(set(delegate_ids)):
         raise invalid(_("Thành viên Ban kiểm phiếu phải là đại biểu của hội nghị."), field="delegate_ids")
@@ -444,6 +516,14 @@ def ballot_create(*, actor, conference_id: int, kind: str, method: str = BallotM
         leaders_only = quota.max_count == 1 and award_code == rule_defaults.FLAG and quota.status == "VERIFIED"
         ids = candidate_unit_ids if candidate_unit_ids is not None else _default_award_candidates(
             cy, leaders_only=leaders_only)
+        if award_code == rule_defaults.PM_CERTIFICATE:
+            flagged = flag_winner_unit_ids(conf)
+            if candidate_unit_ids is None:
+                ids = [u for u in ids if u not in flagged]
+            elif clash := [u for u in ids if u in flagged]:
+                raise InvalidInput(details=[ErrorDetail(
+                    message=_flag_conflict_message(list(_unit_labels(clash, conf.held_on).values())),
+                    field="candidates")])
         source = _("Theo kết quả chấm điểm, xếp hạng") if adapters.published_ranking(cluster_year=cy) else _(
             "Thành viên của cụm (chưa công bố xếp hạng)")
         labels = [(u, "", source if candidate_unit_ids is None else _("Đề cử tại hội nghị")) for u in ids]
@@ -501,14 +581,21 @@ def candidate_add(*, actor, ballot_id: int, unit_id: int, nominated_by: str = ""
     """Members may nominate others (đề cử thêm) while the ballot is being prepared."""
     ballot = _ballot_for(actor, ballot_id, lock=True)
     _manage(actor, ballot.conference.cluster_year)
+    _not_closed(ballot.conference)
     if ballot.state != BallotState.DRAFT:
         raise InvalidState(message=_("Chỉ bổ sung ứng viên khi cuộc bỏ phiếu chưa mở."))
+    if ballot.parent_id:
+        raise InvalidState(message=_("Vòng bỏ phiếu lại chỉ gồm các ứng viên bằng phiếu ở vòng trước: không bổ sung "
+                                     "hay bớt ứng viên."))
     if ballot.kind == BallotKind.MOTION:
         raise InvalidState(message=_("Biểu quyết không có ứng viên."))
     if unit_id not in member_unit_ids(ballot.conference.cluster_year):
         raise invalid(_("Ứng viên phải là thành viên của cụm trong năm."), field="unit")
     if ballot.candidates.filter(unit_id=unit_id).exists():
         raise Conflict(message=_("Đơn vị đã có trong danh sách ứng viên."))
+    if ballot.award_code == rule_defaults.PM_CERTIFICATE and unit_id in flag_winner_unit_ids(ballot.conference):
+        raise invalid(_flag_conflict_message(list(_unit_labels([unit_id], ballot.conference.held_on).values())),
+                      field="unit")
     (cand,) = _add_candidates(ballot, [(unit_id, "", nominated_by or _("Đề cử tại hội nghị"))],
                               on=ballot.conference.held_on)
     audit_record(action="conference.candidate.added", actor=actor, obj=ballot,
@@ -523,8 +610,12 @@ def candidate_remove(*, actor, candidate_id: int) -> None:
         raise NotFound()
     ballot = _ballot_for(actor, cand.ballot_id, lock=True)
     _manage(actor, ballot.conference.cluster_year)
+    _not_closed(ballot.conference)
     if ballot.state != BallotState.DRAFT:
         raise InvalidState(message=_("Chỉ bớt ứng viên khi cuộc bỏ phiếu chưa mở."))
+    if ballot.parent_id:
+        raise InvalidState(message=_("Vòng bỏ phiếu lại chỉ gồm các ứng viên bằng phiếu ở vòng trước: không bổ sung "
+                                     "hay bớt ứng viên."))
     audit_record(action="conference.candidate.removed", actor=actor, obj=ballot,
                  payload={"unit": cand.unit_id, "label": cand.label})
     cand.delete()
@@ -535,6 +626,7 @@ def ballot_update_rule(*, actor, ballot_id: int, **changes) -> Ballot:
     """Change the rule of a ballot in preparation (values are data; the legal basis travels with them)."""
     ballot = _ballot_for(actor, ballot_id, lock=True)
     _manage(actor, ballot.conference.cluster_year)
+    _not_closed(ballot.conference)
     if ballot.state != BallotState.DRAFT:
         raise InvalidState(message=_("Không được đổi quy tắc khi cuộc bỏ phiếu đã mở."))
     unknown = set(changes) - set(RULE_FIELDS) - {"title", "method"}
@@ -552,6 +644,27 @@ def ballot_update_rule(*, actor, ballot_id: int, **changes) -> Ballot:
     ballot.save(update_fields=list(changes) or None)
     audit_record(action="conference.ballot.rule_changed", actor=actor, obj=ballot,
                  payload={"before": before, "after": changes})
+    return ballot
+
+
+@transaction.atomic
+def ballot_cancel(*, actor, ballot_id: int, reason: str) -> Ballot:
+    """Cancel a ballot created by mistake, before it opens (nothing was cast, nothing is lost). The ballot stays,
+    marked cancelled with its reason, so the audit trail and the register keep it; it no longer counts among
+    the conference's results (minutes, report)."""
+    ballot = _ballot_for(actor, ballot_id, lock=True)
+    _manage(actor, ballot.conference.cluster_year)
+    _not_closed(ballot.conference)
+    if ballot.state != BallotState.DRAFT:
+        raise InvalidState(message=_("Chỉ hủy được cuộc bỏ phiếu chưa mở (đang ở trạng thái “%(s)s”).")
+                           % {"s": ballot.get_state_display()})
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid(_("Cần ghi lý do hủy cuộc bỏ phiếu."), field="reason")
+    ballot.state, ballot.cancel_reason = BallotState.CANCELLED, reason
+    ballot.save(update_fields=["state", "cancel_reason"])
+    audit_record(action="conference.ballot.cancelled", actor=actor, obj=ballot,
+                 payload={"title": ballot.title, "reason": reason})
     return ballot
 
 
@@ -584,6 +697,11 @@ def ballot_open(*, actor, ballot_id: int) -> Ballot:
     selectable = ballot.candidates.filter(blocked_reason="").count()
     if selectable == 0:
         raise InvalidState(message=_("Không có ứng viên nào có thể chọn."))
+    if ballot.award_code == rule_defaults.PM_CERTIFICATE:
+        clash = list(ballot.candidates.filter(unit_id__in=flag_winner_unit_ids(conf)).values_list("label", flat=True))
+        if clash:
+            raise InvalidState(message=_flag_conflict_message(clash) + " " + _("Hãy bớt ứng viên này trước khi mở "
+                                                                                "bỏ phiếu."))
     present, total, met = quorum_status(conf)
     if not met:
         raise InvalidState(message=_(
@@ -862,7 +980,8 @@ def paper_count_enter(*, actor, ballot_id: int, committee_member_id: int, issued
         raise InvalidInput(message=_("Số liệu kiểm phiếu không khớp; chưa lưu."), details=errors)
     PaperCount.objects.filter(ballot=ballot).delete()
     count = PaperCount.objects.create(ballot=ballot, issued=issued, returned=returned, unused=unused, valid=valid,
-                                      invalid=invalid, blank=blank, entered_by=member, notes=notes)
+                                      invalid=invalid, blank=blank, entered_by=member, notes=notes,
+                                      entered_by_user_id=getattr(actor, "pk", None))
     PaperVotes.objects.bulk_create([PaperVotes(count=count, candidate_id=cid, votes=votes.get(cid, 0))
                                     for cid in candidates])
     audit_record(action="conference.paper_count.entered", actor=actor, obj=ballot,
@@ -874,22 +993,32 @@ def paper_count_enter(*, actor, ballot_id: int, committee_member_id: int, issued
 
 @transaction.atomic
 def paper_count_confirm(*, actor, ballot_id: int, committee_member_id: int) -> PaperCount:
-    """A second member of the counting committee confirms the figures; the ballot is then counted."""
+    """A second member of the counting committee confirms the figures; the ballot is then counted.
+
+    Two people, not one person twice: the confirming account must differ from the account that entered the
+    figures (the secretariat may type for a committee member without an account, but then someone else
+    confirms). Both accounts are recorded. The system actor (command line, demo) has no account."""
     ballot = _ballot_for(actor, ballot_id, lock=True)
     count = PaperCount.objects.filter(ballot=ballot).first()
     if ballot.state != BallotState.CLOSED or count is None or count.state != PaperCountState.ENTERED:
         raise InvalidState(message=_("Không có kết quả kiểm phiếu đang chờ xác nhận."))
     member = _committee_member(actor, ballot, committee_member_id)
+    actor_id = getattr(actor, "pk", None)
+    if actor_id is not None and actor_id == count.entered_by_user_id:
+        raise Forbidden(message=_(
+            "Tài khoản của bạn đã nhập số liệu này: việc xác nhận phải do một tài khoản khác thực hiện (thành viên thứ "
+            "hai của Ban kiểm phiếu đăng nhập bằng tài khoản của mình, hoặc một người khác ghi thay)."))
     if member.pk == count.entered_by_id:
         raise InvalidInput(message=_("Người xác nhận phải là một thành viên khác của Ban kiểm phiếu."),
                            details=[ErrorDetail(message=_("Người xác nhận phải là một thành viên khác của Ban "
                                                           "kiểm phiếu."), field="committee_member")])
-    count.confirmed_by, count.state = member, PaperCountState.CONFIRMED
-    count.save(update_fields=["confirmed_by", "state"])
+    count.confirmed_by, count.state, count.confirmed_by_user_id = member, PaperCountState.CONFIRMED, actor_id
+    count.save(update_fields=["confirmed_by", "state", "confirmed_by_user"])
     ballot.state = BallotState.COUNTED
     ballot.save(update_fields=["state"])
     audit_record(action="conference.paper_count.confirmed", actor=actor, obj=ballot,
-                 payload={"confirmed_by": member.pk, "entered_by": count.entered_by_id})
+                 payload={"confirmed_by": member.pk, "entered_by": count.entered_by_id,
+                          "entered_by_user": count.entered_by_user_id, "confirmed_by_user": actor_id})
     return count
 
 
@@ -906,9 +1035,10 @@ def ballot_runoff_create(*, actor, ballot_id: int, method: str | None = None) ->
     result = ballot_result(ballot=parent)
     if not result["tie"] or parent.tie_rule != TieRule.RUNOFF:
         raise InvalidState(message=_("Không có trường hợp bằng phiếu cần bỏ phiếu lại."))
-    if parent.runoffs.exists():
+    # Runs between the tied only, for the seats still open: neither a new candidate nor one already elected.
+    if parent.runoffs.exclude(state=BallotState.CANCELLED).exists():
         raise Conflict(message=_("Đã có vòng bỏ phiếu lại."))
-    seats = result["seats_open"]
+    seats = min(result["seats_open"], len(result["tied"]))
     child = Ballot.objects.create(
         conference=parent.conference, kind=parent.kind, award_code=parent.award_code, method=method or parent.method,
         title=_("%(t)s (bỏ phiếu lại, vòng %(r)d)") % {"t": parent.title, "r": parent.round + 1},
@@ -923,47 +1053,76 @@ def ballot_runoff_create(*, actor, ballot_id: int, method: str | None = None) ->
     return child
 
 
-@transaction.atomic
-def ballot_confirm(*, actor, ballot_id: int, issue_record: bool = True, with_pdf: bool = True) -> BallotOutcome:
-    """Confirm a counted result. Confirmed results flow on: an elected head or deputy is recorded on the
-    next cluster-year; each proposed unit becomes a nomination in the awards app."""
-    ballot = _ballot_for(actor, ballot_id, lock=True)
-    cy = ballot.conference.cluster_year
-    _manage(actor, cy)
-    if ballot.state != BallotState.COUNTED:
-        raise InvalidState(message=_("Chỉ xác nhận kết quả sau khi đã kiểm phiếu."))
-    result = ballot_result(ballot=ballot)
-    if result["tie"]:
-        raise InvalidState(message=_("Có ứng viên bằng phiếu ở vị trí cuối: cần bỏ phiếu lại trước khi xác nhận."))
-    winners = list(result["winners"])
-    parent_winners: list[int] = []
-    if ballot.parent_id:
-        parent = Ballot.objects.select_for_update().get(pk=ballot.parent_id)
-        parent_winners = list(ballot_result(ballot=parent)["winners"])
+def _confirm_round(*, actor, ballot: Ballot, result: dict, issue_record: bool, with_pdf: bool,
+                   settled_by: Ballot | None = None) -> BallotOutcome:
     outcome = BallotOutcome.objects.create(ballot=ballot, summary=result,
                                            confirmed_by=actor if getattr(actor, "pk", None) else None)
-    outcome.winners.set(winners)
+    outcome.winners.set(result["winners"])
     ballot.state = BallotState.CONFIRMED
     ballot.save(update_fields=["state"])
-    audit_record(action="conference.ballot.confirmed", actor=actor, obj=ballot,
-                 payload={"winners": winners, "quorum_met": result["quorum_met"], "figures": result["figures"]})
+    payload = {"winners": result["winners"], "quorum_met": result["quorum_met"], "figures": result["figures"]}
+    if settled_by is not None:
+        payload["settled_by_runoff"] = settled_by.pk
+    audit_record(action="conference.ballot.confirmed", actor=actor, obj=ballot, payload=payload)
     if issue_record:
         from thidua.conference.documents import ballot_record_issue
 
         outcome.minutes_document = ballot_record_issue(actor=actor, ballot=ballot, result=result, with_pdf=with_pdf)
         outcome.save(update_fields=["minutes_document"])
-    _flow_on(actor=actor, ballot=ballot, outcome=outcome, winner_ids=parent_winners + winners, result=result)
     return outcome
 
 
-def _flow_on(*, actor, ballot: Ballot, outcome: BallotOutcome, winner_ids: list[int], result: dict) -> None:
+@transaction.atomic
+def ballot_confirm(*, actor, ballot_id: int, issue_record: bool = True, with_pdf: bool = True) -> BallotOutcome:
+    """Confirm a counted result. Confirmed results flow on: an elected head or deputy is recorded on the
+    next cluster-year; each proposed unit becomes a nomination in the awards app.
+
+    Confirming a run-off also confirms the earlier rounds it settles (each with its own Biên bản kiểm phiếu),
+    so that a unit elected in round 1 is recorded with the votes of round 1."""
+    from django.utils import translation
+
+    ballot = _ballot_for(actor, ballot_id, lock=True)
     cy = ballot.conference.cluster_year
-    units = dict(Candidate.objects.filter(pk__in=winner_ids).values_list("pk", "unit_id"))
+    _manage(actor, cy)
+    if ballot.state != BallotState.COUNTED:
+        raise InvalidState(message=_("Chỉ xác nhận kết quả sau khi đã kiểm phiếu."))
+    if ballot.runoffs.exclude(state=BallotState.CANCELLED).exists():
+        raise InvalidState(message=_("Vòng này được giải quyết bằng vòng bỏ phiếu lại: hãy xác nhận kết quả của vòng "
+                                     "bỏ phiếu lại."))
+    # The stored summary is read back into official documents: its labels are in Vietnamese.
+    with translation.override("vi"):
+        result = ballot_result(ballot=ballot)
+        if result["tie"] and ballot.tie_rule == TieRule.RUNOFF:
+            raise InvalidState(message=_("Có ứng viên bằng phiếu: cần bỏ phiếu lại trước khi xác nhận."))
+        rounds: list[tuple[Ballot, dict]] = []
+        parent_id = ballot.parent_id
+        while parent_id:
+            parent = Ballot.objects.select_for_update().select_related(
+                "conference__cluster_year__cluster__organiser").get(pk=parent_id)
+            if parent.state == BallotState.COUNTED:
+                rounds.append((parent, ballot_result(ballot=parent)))
+            parent_id = parent.parent_id
+        rounds.reverse()
+        for parent, parent_result in rounds:
+            _confirm_round(actor=actor, ballot=parent, result=parent_result, issue_record=issue_record,
+                           with_pdf=with_pdf, settled_by=ballot)
+        outcome = _confirm_round(actor=actor, ballot=ballot, result=result, issue_record=issue_record,
+                                 with_pdf=with_pdf)
+    winners = [(cid, r, b) for b, r in rounds for cid in r["winners"]]
+    winners += [(cid, result, ballot) for cid in result["winners"]]
+    _flow_on(actor=actor, ballot=ballot, winners=winners)
+    return outcome
+
+
+def _flow_on(*, actor, ballot: Ballot, winners: list[tuple[int, dict, Ballot]]) -> None:
+    """`winners`: (candidate id, result of the round that elected it, that round), in the order of rounds."""
+    cy = ballot.conference.cluster_year
+    units = dict(Candidate.objects.filter(pk__in=[w[0] for w in winners]).values_list("pk", "unit_id"))
     who = getattr(actor, "username", "system")
     reason = _("Kết quả bỏ phiếu “%(t)s” tại hội nghị tổng kết ngày %(d)s, do %(u)s xác nhận.") % {
         "t": ballot.title, "d": ballot.conference.held_on.strftime("%d/%m/%Y"), "u": who}
-    if ballot.kind in (BallotKind.ELECT_HEAD, BallotKind.ELECT_DEPUTY) and winner_ids:
-        unit_id = units[winner_ids[0]]
+    if ballot.kind in (BallotKind.ELECT_HEAD, BallotKind.ELECT_DEPUTY) and winners:
+        unit_id = units[winners[0][0]]
         if ballot.kind == BallotKind.ELECT_HEAD:
             adapters.next_year_leadership(cluster_year=cy, head_id=unit_id, reason=reason)
         else:
@@ -971,14 +1130,16 @@ def _flow_on(*, actor, ballot: Ballot, outcome: BallotOutcome, winner_ids: list[
         audit_record(action="conference.ballot.leadership_recorded", actor=actor, obj=ballot,
                      payload={"year": cy.year + 1, "office": ballot.kind, "unit": unit_id})
     elif ballot.kind == BallotKind.AWARD:
-        votes = {c["id"]: c for c in result["candidates"]}
-        for cid in winner_ids:
-            summary = {"ballot": ballot.pk, "title": ballot.title, "votes": votes.get(cid, {}).get("votes"),
-                       "basis_count": result["basis_count"], "threshold": result["threshold"],
-                       "quorum_met": result["quorum_met"], "figures": result["figures"]}
+        records = dict(BallotOutcome.objects.filter(ballot_id__in={b.pk for _c, _r, b in winners})
+                       .values_list("ballot_id", "minutes_document_id"))
+        for cid, result, round_ballot in winners:
+            votes = {c["id"]: c for c in result["candidates"]}
+            summary = {"ballot": round_ballot.pk, "title": round_ballot.title, "round": round_ballot.round,
+                       "votes": votes.get(cid, {}).get("votes"), "basis_count": result["basis_count"],
+                       "threshold": result["threshold"], "quorum_met": result["quorum_met"],
+                       "figures": result["figures"]}
             created = adapters.nomination_create(
                 actor=actor, cluster_year_id=cy.pk, unit_id=units[cid], award_code=ballot.award_code,
-                vote_summary=summary,
-                minutes_document_id=outcome.minutes_document_id)
+                vote_summary=summary, minutes_document_id=records.get(round_ballot.pk))
             audit_record(action="conference.ballot.nomination_handed_over", actor=actor, obj=ballot,
                          payload={"unit": units[cid], "award_code": ballot.award_code, "created": created})

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from thidua.conference import selectors, services
@@ -28,6 +29,13 @@ from thidua.core.forms import apply_domain_errors
 from thidua.core.selectors import audit_entries_for_object, paginate
 from thidua.documents.selectors import documents_for_object
 from thidua.organisations.selectors import memberships_for
+
+# The status of the legal basis of a ballot's rule (DOMAIN.md: VERIFIED / HISTORIC / UNCONFIRMED), in words.
+RULE_STATUS_LABELS = {
+    "VERIFIED": _lazy("Căn cứ đã đối chiếu văn bản"),
+    "HISTORIC": _lazy("Căn cứ theo quy định cũ (đã được thay thế)"),
+    "UNCONFIRMED": _lazy("Chưa có văn bản quy định: theo quy chế, thông lệ của cụm"),
+}
 
 
 def _can_manage(user, cy) -> bool:
@@ -85,10 +93,23 @@ def conference_detail(request, code: str, year: int):
         "present": present, "total": total, "quorum_met": met, "ballots": ballots, "me": me,
         "voting_open": any(b.state == BallotState.OPEN for b in ballots),
         "delegate_form": DelegateForm(members=members) if manage else None,
+        "edit_form": ConferenceForm(members=members, initial={
+            "held_on": conf.held_on, "place": conf.place, "host": conf.host_id, "chair": conf.chair,
+            "secretary": conf.secretary, "central_leader": conf.central_leader,
+            "quorum_numerator": conf.quorum_numerator, "quorum_denominator": conf.quorum_denominator,
+            "agenda": "\n".join(a.title for a in conf.agenda.all())}, auto_id="edit_%s")
+        if manage and conf.state != "closed" else None,
+        "deletable_delegates": _deletable_delegates(conf, ballots) if manage and conf.state != "closed" else set(),
         "ballot_form": BallotForm() if manage else None,
         "documents": documents_for_object(user=request.user, obj=conf), "history": history,
         "committee": [d for d in conf.delegates.all() if d.on_counting_committee],
     })
+
+
+def _deletable_delegates(conf, ballots) -> set[int]:
+    """Delegates the page offers to remove (the service decides; this only hides buttons that would be refused)."""
+    used = any(b.state not in (BallotState.DRAFT, BallotState.CANCELLED) for b in ballots)
+    return {d.pk for d in conf.delegates.all() if not (used and d.checked_in)}
 
 
 @require_POST
@@ -116,6 +137,22 @@ def conference_action(request, conference_id: int, action: str):
                                   full_name=form.cleaned_data["full_name"], position=form.cleaned_data["position"],
                                   user_id=user_id)
             messages.success(request, _("Đã mời đại biểu."))
+        elif action == "edit":
+            form = ConferenceForm(p, members=list(memberships_for(user=request.user, cluster=cy.cluster, year=cy.year)))
+            if not form.is_valid():
+                raise InvalidInput(message=_("Thông tin hội nghị chưa hợp lệ: %(e)s") % {
+                    "e": " ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(map(str, es))}"
+                                  for f, es in form.errors.items())})
+            d = form.cleaned_data
+            services.conference_update(
+                actor=request.user, conference_id=conf.pk, held_on=d["held_on"], place=d["place"], host_id=d["host"],
+                chair=d["chair"], secretary=d["secretary"], central_leader=d["central_leader"],
+                quorum_numerator=d["quorum_numerator"], quorum_denominator=d["quorum_denominator"],
+                agenda=d["agenda"].splitlines())
+            messages.success(request, _("Đã cập nhật thông tin hội nghị."))
+        elif action == "delegate_remove":
+            services.delegate_remove(actor=request.user, delegate_id=int(p.get("delegate", 0)))
+            messages.success(request, _("Đã xóa đại biểu."))
         elif action == "checkin":
             services.delegate_check_in(actor=request.user, delegate_id=int(p.get("delegate", 0)),
                                        present=p.get("present") == "1")
@@ -193,9 +230,15 @@ def ballot_detail(request, ballot_id: int):
                 # The receipt is shown once, on this response only; it is stored nowhere that names the voter.
                 vote_form = None
     elif request.method == "POST" and not checking:
-        from django.core.exceptions import PermissionDenied
+        # A vote that cannot be taken now: a resubmission (reload, second tab) or a box just locked. Say which,
+        # rather than "no permission"; someone who is not a delegate at all is still refused.
+        refusal = _vote_refusal(request.user, ballot, me)
+        if refusal is None:
+            from django.core.exceptions import PermissionDenied
 
-        raise PermissionDenied
+            raise PermissionDenied
+        messages.warning(request, refusal)
+        return redirect("conference:ballot", ballot_id=ballot.pk)
     if eligible and checking:
         vote_form = VoteForm(ballot=ballot)
     result = None
@@ -217,11 +260,33 @@ def ballot_detail(request, ballot_id: int):
         "voters": selectors.voter_register(ballot=ballot).count(),
         "candidate_form": CandidateForm(members=list(memberships_for(user=request.user, cluster=cy.cluster,
                                                                      year=cy.year)))
-        if manage and ballot.state == BallotState.DRAFT and ballot.kind != "motion" else None,
+        if manage and ballot.state == BallotState.DRAFT and ballot.kind != "motion" and not ballot.parent_id else None,
+        "can_remove_candidates": manage and ballot.state == BallotState.DRAFT and ballot.kind != "motion"
+        and not ballot.parent_id and conf.state != "closed",
+        "runoff": ballot.runoffs.exclude(state=BallotState.CANCELLED).first(),
+        "rule_status_label": RULE_STATUS_LABELS.get(ballot.rule_status, ballot.rule_status),
         "rule_form": RuleForm(initial={k: getattr(ballot, k) for k in RuleForm.base_fields})
         if manage and ballot.state == BallotState.DRAFT else None,
         "documents": documents_for_object(user=request.user, obj=ballot),
     })
+
+
+def _vote_refusal(user, ballot, me) -> str | None:
+    """Why a delegate's vote on this ballot cannot be taken now, or None when the user is not a voter here."""
+    if me is None or ballot.method != BallotMethod.ONLINE:
+        return None
+    if selectors.has_voted(user=user, ballot=ballot):
+        return _("Phiếu của bạn (hoặc của đơn vị bạn) đã được ghi nhận trước đó; mỗi cử tri chỉ bỏ một phiếu. Mã biên "
+                 "nhận chỉ hiển thị một lần, ngay sau khi gửi phiếu: nếu đã ghi lại mã biên nhận, hãy nhập vào ô "
+                 "“Kiểm tra mã biên nhận” trên trang này để kiểm tra.")
+    if ballot.state in (BallotState.CLOSED, BallotState.COUNTED, BallotState.CONFIRMED):
+        return _("Cuộc bỏ phiếu đã khóa hòm phiếu: phiếu gửi sau khi khóa không được ghi nhận.")
+    if ballot.state != BallotState.OPEN:
+        return _("Cuộc bỏ phiếu chưa mở.")
+    if not me.checked_in:
+        return _("Bạn chưa được điểm danh có mặt khi mở cuộc bỏ phiếu này nên chưa thể bỏ phiếu; đại biểu đến muộn "
+                 "tham gia từ cuộc bỏ phiếu tiếp theo.")
+    return None
 
 
 @require_POST
@@ -251,11 +316,23 @@ def ballot_action(request, ballot_id: int, action: str):
             services.candidate_add(actor=request.user, ballot_id=ballot.pk, unit_id=form.cleaned_data["unit"],
                                    nominated_by=form.cleaned_data["nominated_by"])
             messages.success(request, _("Đã bổ sung ứng viên."))
+        elif action == "cancel":
+            services.ballot_cancel(actor=request.user, ballot_id=ballot.pk, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Đã hủy cuộc bỏ phiếu."))
+        elif action == "candidate_remove":
+            cand_id = int(request.POST.get("candidate", 0))
+            if not ballot.candidates.filter(pk=cand_id).exists():
+                from django.http import Http404
+
+                raise Http404
+            services.candidate_remove(actor=request.user, candidate_id=cand_id)
+            messages.success(request, _("Đã bớt ứng viên."))
         elif action == "rule":
             form = RuleForm(request.POST)
             if not form.is_valid():
                 raise InvalidInput(message=_("Quy tắc chưa hợp lệ."))
-            services.ballot_update_rule(actor=request.user, ballot_id=ballot.pk, **form.cleaned_data)
+            rule = {k: v for k, v in form.cleaned_data.items() if not (k == "tie_rule" and not v)}
+            services.ballot_update_rule(actor=request.user, ballot_id=ballot.pk, **rule)
             messages.success(request, _("Đã cập nhật quy tắc."))
         elif action == "paper":
             committee = list(ballot.conference.delegates.filter(on_counting_committee=True))
@@ -281,9 +358,13 @@ def ballot_action(request, ballot_id: int, action: str):
 
             raise Http404
     except DomainError as exc:
-        if exc.status in (403, 404):
+        # A committee member refused for a paper count (another member's name, the same account twice) is told
+        # why on the page: they may see the ballot, so the reason reveals nothing.
+        if exc.status == 404 or (exc.status == 403 and action not in ("paper", "paper_confirm")):
             raise
         _flash(request, exc)
+    except ValueError:
+        messages.error(request, _("Dữ liệu gửi lên không hợp lệ."))
     return redirect("conference:ballot", ballot_id=target)
 
 
@@ -355,7 +436,7 @@ def rotation(request, code: str):
         return redirect(f"{request.path}?year={year}")
     history = paginate(selectors.rotation_history(user=request.user, cluster=cluster), page=request.GET.get("hpage"),
                        per_page=20)
-    codes = selectors.rotation_unit_codes(history.object_list)
+    codes = selectors.rotation_unit_names(history.object_list, year)
     changes = [{"entry": e, "reason": (e.payload or {}).get("reason", ""),
                 "before": [codes.get(u, str(u)) for u in (e.payload or {}).get("before", [])],
                 "after": [codes.get(u, str(u)) for u in (e.payload or {}).get("after", [])]}

@@ -73,7 +73,11 @@ def test_inserting_hue_in_2025_is_audited_and_shown_in_the_history(client_as):
     assert entry.actor.username == "tw.canbo" and entry.payload["after"][3] == unit("46").pk
     page = c.get(URL, {"year": 2025}).content.decode()
     assert "Chưa có trong thứ tự" not in page
-    assert "79 → 46 → 48" in page  # the history shows the new order by unit code
+    # The history shows the new order by unit name as of the year shown, not by raw unit code.
+    from thidua.conference.selectors import unit_names
+
+    hcm, hue, dn = unit_names([unit(c).pk for c in ("79", "46", "48")], 2025)
+    assert f"{hcm} → {hue} → {dn}" in page and "79 → 46 → 48" not in page
     # Inserting twice is refused with the reason, nothing changes.
     r = c.post(URL, {"year": 2025, "action": "insert", "unit": unit("46").pk, "after": ""}, follow=True)
     assert "Đơn vị đã có trong thứ tự luân phiên." in r.content.decode()

@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from thidua.conference.tally import verify_published
+from thidua.conference.tally import FORMAT_ERROR, verify_published
 
 
 class Command(BaseCommand):
@@ -24,11 +24,14 @@ class Command(BaseCommand):
         except (OSError, ValueError) as exc:
             raise CommandError(f"Không đọc được tệp: {exc}") from exc
         report = verify_published(doc)
+        if not report.ok and report.problems[0].startswith(FORMAT_ERROR):
+            raise CommandError(report.problems[0])
         self.stdout.write(f"Số phiếu: {report.ballots}")
-        for cand in doc.get("candidates", []):
+        for cand in doc["candidates"]:
             self.stdout.write(f"  {cand.get('label')}: {report.tally.get(str(cand.get('id')), 0)}")
         if not report.ok:
             for p in report.problems:
                 self.stderr.write(p)
-            raise CommandError("KHÔNG KHỚP: tệp công bố không thống nhất với các phiếu.")
+            raise CommandError(f"KHÔNG KHỚP: tệp công bố không thống nhất với các phiếu ({len(report.problems)} "
+                               f"điểm sai lệch).")
         self.stdout.write(self.style.SUCCESS(f"KHỚP: kết quả và SHA-256 {doc['sha256']} được xác nhận."))
