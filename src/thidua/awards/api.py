@@ -122,10 +122,10 @@ def eligibility(request, q: Query[EligibilityQuery]):
         selectors.person_get(user=request.user, pk=q.person_id)
     elif q.household_id:
         selectors.household_get(user=request.user, pk=q.household_id)
-    else:
-        from thidua.organisations.selectors import unit_get
-
-        unit_get(user=request.user, pk=q.unit_id)
+    elif not selectors.units_for(user=request.user).filter(pk=q.unit_id).exists():
+        # The awards scope of a unit (its own people, the central board), as for its figures and blockers:
+        # a unit merely visible in the organisations directory is not enough.
+        raise NotFound()
     return selectors.eligibility_check(award_code=q.award, year=q.year, unit_id=q.unit_id, person_id=q.person_id,
                                        household_id=q.household_id)
 

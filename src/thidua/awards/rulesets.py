@@ -63,6 +63,17 @@ class RuleSet:
     def central_organisers(self) -> tuple[str, ...]:
         return tuple(self.parameters.get("central_organiser_units") or ())
 
+    def title_on(self, on: date) -> str:
+        """The texts in force on a date, as a document dated then cites them (`parameters.titles`, each from a
+        date; the rule set's title when none is given or the date is before the first)."""
+        best = None
+        for t in self.parameters.get("titles") or ():
+            start = t.get("from")
+            start = start if isinstance(start, date) else date.fromisoformat(str(start))
+            if start <= on and (best is None or start >= best[0]):
+                best = (start, t.get("title") or self.title)
+        return best[1] if best else self.title
+
     @property
     def lookback_years(self) -> int:
         return int(self.parameters.get("lookback_years") or 20)

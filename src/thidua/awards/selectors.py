@@ -136,6 +136,23 @@ def _blockers(qs: QuerySet[BlockerRecord], on: date) -> list[Blocker]:
     return out
 
 
+def can_see_blockers(*, user, unit_id: int | None = None, person_id: int | None = None,
+                     household_id: int | None = None) -> bool:
+    """Blockers (discipline, investigations…) of a nominee are read by the central board, which records them, and
+    by the nominee's own unit (the scope of /awards/blockers/ and of the unit's figures); never by the other
+    members of a cluster who can see the dossier."""
+    from thidua.awards.rules import is_central_board
+
+    g = grants_for(user)
+    if g.is_superuser or is_central_board(user):
+        return True
+    if household_id:
+        unit_id = Household.objects.filter(pk=household_id).values_list("unit_id", flat=True).first()
+    elif person_id:
+        unit_id = Person.objects.filter(pk=person_id).values_list("unit_id", flat=True).first()
+    return bool(unit_id) and unit_id in g.member_units
+
+
 def blockers_for_unit(*, unit_id: int, on: date) -> list[Blocker]:
     """Why a unit may not be proposed on a date (NĐ 152/2025), each with its citation and record id."""
     return _blockers(BlockerRecord.objects.filter(unit_id=unit_id), on)
@@ -197,6 +214,24 @@ def overlapping_nominations(rs: RuleSet, *, award: AwardType, year: int, unit_id
         qs = qs.exclude(pk=exclude_nomination_id)
     return [{"id": pk, "award_name": name, "rule": rule}
             for pk, name in qs.values_list("pk", "award_type__name")]
+
+
+# --- Unit names ------------------------------------------------------------------------------------------
+
+
+def unit_name_subquery(ref: str = "pk", on: date | None = None):
+    """The unit's name on a date, or its last name when it no longer exists then (a unit merged away keeps the
+    name it had, e.g. "Tỉnh Hải Dương"), as a subquery to annotate any queryset holding a unit id in `ref`."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from thidua.organisations.models import UnitVersion
+    from thidua.organisations.selectors import active_on
+
+    on = on or date.today()
+    versions = UnitVersion.objects.filter(unit_id=OuterRef(ref)).order_by("-valid_from").values("name")[:1]
+    current = UnitVersion.objects.filter(active_on(on), unit_id=OuterRef(ref)).order_by("-valid_from").values("name")[:1]
+    return Coalesce(Subquery(current), Subquery(versions))
 
 
 # --- Persons ---------------------------------------------------------------------------------------------
@@ -390,6 +425,41 @@ def nomination_get(*, user, pk: int) -> Nomination:
     return n
 
 
+def can_see_dossier_files(*, user, nomination: Nomination) -> bool:
+    """The dossier's files (signed scans, drafts, the issued Tờ trình) are for the proposing unit and the bodies
+    that process it (the central board), not for every member of the cluster that can see the dossier exists."""
+    from thidua.awards.rules import is_central_board
+
+    g = grants_for(user)
+    if g.is_superuser or is_central_board(user):
+        return True
+    return nomination.proposing_unit_id in g.member_units
+
+
+VOTE_LABELS = {
+    "votes": _("Số phiếu đồng ý"), "basis_count": _("Số phiếu căn cứ"), "threshold": _("Ngưỡng"),
+    "title": _("Nội dung bỏ phiếu"), "ballot": _("Cuộc bỏ phiếu số"), "rank": _("Thứ hạng"),
+    "leading": _("Dẫn đầu cụm"), "quorum_met": _("Đủ số đại biểu"), "figures": _("Số liệu kiểm phiếu"),
+    "issued": _("phiếu phát ra"), "returned": _("phiếu thu về"), "valid": _("phiếu hợp lệ"),
+    "invalid": _("phiếu không hợp lệ"), "blank": _("phiếu trắng"), "yes": _("đồng ý"), "no": _("không đồng ý"),
+}
+
+
+def _vote_value(value) -> str:
+    if isinstance(value, bool):
+        return str(_("Có") if value else _("Không"))
+    if isinstance(value, dict):
+        return ", ".join(f"{VOTE_LABELS.get(k, k)}: {_vote_value(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_vote_value(v) for v in value)
+    return str(value)
+
+
+def vote_summary_lines(summary: dict | None) -> list[str]:
+    """A conference's vote summary as sentences for people (labels in Vietnamese, yes/no, nested figures)."""
+    return [f"{VOTE_LABELS.get(k, k)}: {_vote_value(v)}" for k, v in (summary or {}).items()]
+
+
 def nominations_page_rows(rows) -> None:
     """Nominee names for a page of nominations, in one query (names as of each nomination's year)."""
     from thidua.organisations.models import Unit
@@ -463,17 +533,30 @@ def nominee_label(n: Nomination, unit_names: dict[int, str]) -> str:
     return unit_names.get(n.nominee_unit_id, "")
 
 
+def percent(part: int, whole: int, *, threshold=None) -> str:
+    """A share in Vietnamese notation, one decimal, rounded half up (399 of 400: "99,8"), except that a share
+    below its threshold is never shown as reaching it (3999 of 4000 against 100: "99,9", not "100")."""
+    if not whole:
+        return "0"
+    tenths = (2000 * part + whole) // (2 * whole)  # round half up, in integers
+    if threshold is not None and 100 * part < float(threshold) * whole and tenths >= float(threshold) * 10:
+        tenths = (1000 * part) // whole
+    return f"{tenths // 10},{tenths % 10}"
+
+
 # --- Eligibility -----------------------------------------------------------------------------------------
 
 
 def eligibility_check(*, award_code: str, year: int, unit_id: int | None = None, person_id: int | None = None,
                       household_id: int | None = None, cluster_year=None, on: date | None = None,
                       exclude_nomination_id: int | None = None, vote_summary: dict | None = None,
-                      conference_winner: bool = False) -> elig.Verdict:
+                      conference_winner: bool = False, show_blockers: bool = True) -> elig.Verdict:
     """Judge one nominee (a collective, a person or a household) for one award and achievement year under
     the rule set in force for that year.
 
     The caller has fetched the nominee through a scoped selector. `on` is the date blockers are read at.
+    `show_blockers=False` (a viewer outside `can_see_blockers`) leaves blockers out of the verdict entirely:
+    neither their reasons nor their effect on the result are shown.
     Rules written for another kind of nominee (the individual chains, the collective's figures) are not
     silently skipped: the verdict says they do not apply to this kind of nominee.
     """
@@ -506,17 +589,26 @@ def eligibility_check(*, award_code: str, year: int, unit_id: int | None = None,
     if kind not in (award.recipient_kinds or []):
         add(False, _("%(a)s không tặng cho đối tượng này.") % {"a": award.name}, award.legal_basis, award.status,
             "recipient_kind")
+    # An achievement year that has not started yet cannot be judged.
+    if year > date.today().year:
+        add(False, _("Năm thành tích %(y)d chưa diễn ra: chỉ xét thành tích của năm hiện tại và các năm trước.")
+            % {"y": year}, award.legal_basis, award.status, "future_year", _("chọn năm thành tích đã diễn ra"))
     # Blockers (discipline being considered, investigation, inspection, audit, complaint, press reports).
-    if household_id:
+    if not show_blockers:
+        blockers = None
+        v.reasons.append(elig.Reason(True, _("Việc xem xét kỷ luật, điều tra, thanh tra, kiểm tra, khiếu nại chỉ hiển "
+                                             "thị với đơn vị được đề nghị và cơ quan xét khen thưởng."), "", "",
+                                     "blockers_hidden"))
+    elif household_id:
         blockers = blockers_for_household(household_id=household_id, on=on)
     elif unit_id:
         blockers = blockers_for_unit(unit_id=unit_id, on=on)
     else:
         blockers = blockers_for_person(person_id=person_id, on=on)
-    for b in blockers:
+    for b in blockers or []:
         add(False, _("Chưa xét khen thưởng: %(r)s.") % {"r": b.reason}, b.citation, b.status, "blockers",
             _("chờ kết luận: %(r)s") % {"r": b.reason})
-    if not blockers:
+    if blockers == []:
         rule = (rs.by_kind("blockers") or [None])[0]
         if rule:
             add(True, _("Không có trường hợp đang bị xem xét kỷ luật, điều tra, thanh tra, kiểm tra, khiếu nại."),
@@ -526,6 +618,9 @@ def eligibility_check(*, award_code: str, year: int, unit_id: int | None = None,
     if once:
         same = AwardRecord.objects.filter(award_type=award, year=year)
         same = same.filter(**_recipient_filter(unit_id, person_id, household_id))
+        if exclude_nomination_id:
+            # The dossier's own decision is not "another" award of the same achievement.
+            same = same.exclude(nomination_id=exclude_nomination_id)
         rec = same.first()
         if rec:
             add(False, _("Thành tích năm %(y)d đã được khen %(a)s (Quyết định %(d)s).")
@@ -539,7 +634,18 @@ def eligibility_check(*, award_code: str, year: int, unit_id: int | None = None,
             % {"y": year, "a": o["award_name"], "n": o["id"]}, rule.legal_basis, rule.status, rule.code,
             _("chọn một hình thức cho thành tích năm %(y)d") % {"y": year})
     # Cluster route: quota and membership.
-    if cluster_year is not None:
+    cluster_required = False
+    if cluster_year is None:
+        # Awards the rule set gives only through a cluster's review (the Government Flag to the collective leading
+        # the cluster, Law Đ25 k2): without the cluster's result there is nothing to judge the nominee on.
+        for rule in rs.for_award("cluster_quota", award.code):
+            if rule.get("requires_cluster"):
+                add(False, _("%(a)s chỉ xét tặng tập thể dẫn đầu cụm, khối thi đua: hồ sơ phải có kết quả bình xét, "
+                             "suy tôn và biên bản của cụm, khối.") % {"a": award.name}, rule.legal_basis, rule.status,
+                    rule.code, _("cần kết quả bình xét của cụm, khối thi đua"))
+                cluster_required = True
+                break
+    else:
         rule = _quota_rule(rs, cluster_year, award.code)
         if rule is not None:
             mc = rule.get("max_count")
@@ -612,23 +718,43 @@ def eligibility_check(*, award_code: str, year: int, unit_id: int | None = None,
         pct_adv = 100 * facts.members_advanced / m
         add(facts.tasks_excellent, _("Tập thể hoàn thành xuất sắc nhiệm vụ."), rule.legal_basis, rule.status, rule.code,
             _("cần hoàn thành xuất sắc nhiệm vụ"))
-        add(pct_done >= rule.get("min_completed_pct"), _("%(p).0f%% thành viên hoàn thành nhiệm vụ (cần %(k)s%%).")
-            % {"p": pct_done, "k": rule.get("min_completed_pct")}, rule.legal_basis, rule.status, rule.code,
+        add(pct_done >= rule.get("min_completed_pct"), _("%(p)s%% thành viên hoàn thành nhiệm vụ (cần %(k)s%%).")
+            % {"p": percent(facts.members_completed, m, threshold=rule.get("min_completed_pct")),
+               "k": rule.get("min_completed_pct")}, rule.legal_basis, rule.status, rule.code,
             _("cần 100% thành viên hoàn thành nhiệm vụ"))
         need_adv = -(-int(rule.get("min_advanced_pct")) * facts.members // 100)
-        add(pct_adv >= rule.get("min_advanced_pct"), _("%(p).1f%% thành viên đạt Lao động tiên tiến (cần ≥ %(k)s%%).")
-            % {"p": pct_adv, "k": rule.get("min_advanced_pct")}, rule.legal_basis, rule.status, rule.code,
+        add(pct_adv >= rule.get("min_advanced_pct"), _("%(p)s%% thành viên đạt Lao động tiên tiến (cần ≥ %(k)s%%).")
+            % {"p": percent(facts.members_advanced, m, threshold=rule.get("min_advanced_pct")),
+               "k": rule.get("min_advanced_pct")}, rule.legal_basis, rule.status, rule.code,
             _("cần thêm %(n)d người đạt Lao động tiên tiến") % {"n": max(need_adv - facts.members_advanced, 0)})
         add(facts.members_cstd_grassroots >= rule.get("min_cstd"), _("%(n)d cá nhân đạt Chiến sĩ thi đua cơ sở (cần ≥ %(k)s).")
             % {"n": facts.members_cstd_grassroots, "k": rule.get("min_cstd")}, rule.legal_basis, rule.status, rule.code,
             _("cần ít nhất %(k)s cá nhân đạt Chiến sĩ thi đua cơ sở") % {"k": rule.get("min_cstd")})
         if rule.get("unity"):
             add(facts.unity, _("Nội bộ đoàn kết."), rule.legal_basis, rule.status, rule.code, _("cần nội bộ đoàn kết"))
-    has_criteria = bool(chain and person_id) or bool(unit_id and rs.for_award("collective_labour", award.code)) or (
+    has_criteria = cluster_required or bool(chain and person_id) or bool(unit_id and rs.for_award("collective_labour", award.code)) or (
         cluster_year is not None and _quota_rule(rs, cluster_year, award.code) is not None)
     if not has_criteria:
+        # No rule judged this nominee: never shown or returned as eligible (the appraiser decides on the dossier).
         v.applicable = False
+        v.eligible = False
+        v.missing.append(str(_("cơ quan thẩm định xem xét theo hồ sơ")))
         v.reasons.append(elig.Reason(True, _("Bộ quy tắc %(rs)s chưa có tiêu chuẩn đã xác nhận cho %(a)s với đối tượng này: "
                                              "cơ quan thẩm định xem xét theo hồ sơ.") % {"rs": rs.code, "a": award.name},
                                      award.legal_basis, "UNCONFIRMED", "no_rule"))
     return v
+
+
+def nomination_verdict(*, user, nomination: Nomination) -> elig.Verdict:
+    """The verdict shown on a dossier's page. A decided dossier is judged as of its decision (a blocker recorded
+    years later does not undo it; its own award is not "another award" of the achievement). Blockers appear only
+    to those who may see them (`can_see_blockers`)."""
+    n = nomination
+    return eligibility_check(award_code=n.award_type.code, year=n.year, unit_id=n.nominee_unit_id,
+                             person_id=n.nominee_person_id, household_id=n.nominee_household_id,
+                             cluster_year=n.cluster_year, on=n.decision_date or None,
+                             exclude_nomination_id=n.pk, vote_summary=n.vote_summary,
+                             conference_winner=n.source == "conference",
+                             show_blockers=can_see_blockers(user=user, unit_id=n.nominee_unit_id,
+                                                            person_id=n.nominee_person_id,
+                                                            household_id=n.nominee_household_id))

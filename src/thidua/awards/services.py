@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -65,8 +66,41 @@ def _catalogue_ready() -> None:
 
 
 def _year_ok(year, field="year") -> None:
-    if not isinstance(year, int) or not (1945 <= year <= 2200):
-        raise invalid(_("Năm phải nằm trong khoảng 1945–2200."), field=field)
+    """An achievement year: from 1945 to the current year (a year that has not begun has no achievement)."""
+    this_year = date.today().year
+    if not isinstance(year, int) or isinstance(year, bool) or not (1945 <= year <= this_year):
+        raise invalid(_("Năm phải từ 1945 đến năm hiện tại (%(y)d).") % {"y": this_year}, field=field)
+
+
+def _decision_date_problems(decision_date: date, *, year: int | None = None, not_before: date | None = None,
+                            future: bool = True) -> list[str]:
+    """Why a decision date cannot be right: in the future, before the achievement year, or before the dossier was
+    sent."""
+    out = []
+    if future and decision_date > date.today():
+        out.append(_("Ngày quyết định không được sau hôm nay."))
+    # A decision in the achievement year itself is normal for year-end titles decided in December; before it, never.
+    if year is not None and decision_date.year < year:
+        out.append(_("Ngày quyết định (%(d)s) không được trước năm thành tích %(y)d.")
+                   % {"d": decision_date.strftime("%d/%m/%Y"), "y": year})
+    if not_before is not None and decision_date < not_before:
+        out.append(_("Ngày quyết định (%(d)s) không được trước ngày gửi hồ sơ (%(s)s).")
+                   % {"d": decision_date.strftime("%d/%m/%Y"), "s": not_before.strftime("%d/%m/%Y")})
+    return out
+
+
+def _submitted_on(n) -> date | None:
+    """The date the dossier was last sent (recorded by the submit service in the audit log)."""
+    from thidua.core.selectors import audit_entries_for_object
+
+    entry = audit_entries_for_object(obj=n).filter(action="awards.nomination.submit").first()
+    if entry is None:
+        return None
+    raw = (entry.payload or {}).get("on")
+    try:
+        return date.fromisoformat(str(raw)[:10]) if raw else timezone.localdate(entry.created_at)
+    except ValueError:
+        return timezone.localdate(entry.created_at)
 
 
 # --- Catalogue ---------------------------------------------------------------------------------------------
@@ -513,6 +547,11 @@ def award_record_register(*, actor, award_code: str, year: int, decision_number:
         raise invalid(_("Loại khen thưởng không hợp lệ."), field="basis")
     if not DECISION_NUMBER.match((decision_number or "").strip()):
         raise invalid(_("Số quyết định có dạng 231/QĐ-TTg."), field="decision_number")
+    if not isinstance(decision_date, date):
+        raise invalid(_("Cần nhập ngày quyết định."), field="decision_date")
+    problems = _decision_date_problems(decision_date, year=year)
+    if problems:
+        raise InvalidInput(details=[ErrorDetail(message=str(m), field="decision_date") for m in problems])
     return _register(actor=actor, award=award, year=year, unit_id=unit_id, person_id=person_id,
                      decision_number=decision_number.strip(), decision_date=decision_date, signer=signer.strip(),
                      basis=basis, source=RecordSource.DECISION, note=note)
@@ -540,6 +579,36 @@ def _household_key(unit_id: int, head_name: str, address: str) -> tuple:
     return unit_id, " ".join(head_name.split()).casefold(), " ".join(address.split()).casefold()
 
 
+def _import_code(value, units: dict) -> str:
+    """A unit code as text. A code typed as a number in Excel lost its leading zeros ("01" became 1): it is
+    taken back when exactly one unit's code differs from it only by leading zeros."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    code = str(value if value is not None else "").strip()
+    if isinstance(value, int) and not isinstance(value, bool) and code not in units:
+        matches = [c for c in units if c.isdigit() and c.lstrip("0") == code.lstrip("0")]
+        if len(matches) == 1:
+            return matches[0]
+    return code
+
+
+def _import_date(value) -> date | None:
+    """A date cell: an Excel date, or text as 30/08/2021 (the Vietnamese way) or 2021-08-30."""
+    from datetime import datetime
+
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 def history_import_template() -> bytes:
     """The .xlsx to fill in: the header row and one example row per kind of nominee."""
     import openpyxl
@@ -548,12 +617,18 @@ def history_import_template() -> bytes:
     ws = wb.active
     ws.title = "Lich su khen thuong"
     ws.append(IMPORT_COLUMNS)
-    ws.append(["Tập thể", "01", None, None, "co-thi-dua-cap-bo-tinh", 2018, "merit", "12/QĐ-UBND", "2019-01-15",
+    merit = str(Basis.MERIT.label)
+    ws.append(["Tập thể", "01", None, None, "co-thi-dua-cap-bo-tinh", 2018, merit, "12/QĐ-UBND", "15/01/2019",
                "Chủ tịch", None])
-    ws.append(["Cá nhân", "01", "Nguyễn Văn A", "001090000001", "chien-si-thi-dua-co-so", 2023, "merit",
-               "45/QĐ-UBND", "2024-01-10", "Giám đốc", None])
-    ws.append(["Hộ gia đình", "01", "Trần Văn B", None, "giay-khen", 2022, "merit", "78/QĐ-UBND", "2023-02-01",
+    ws.append(["Cá nhân", "01", "Nguyễn Văn A", "001090000001", "chien-si-thi-dua-co-so", 2023, merit,
+               "45/QĐ-UBND", "10/01/2024", "Giám đốc", None])
+    ws.append(["Hộ gia đình", "01", "Trần Văn B", None, "giay-khen", 2022, merit, "78/QĐ-UBND", "01/02/2023",
                "Chủ tịch", "Thôn 1, xã X"])
+    # Codes, ID numbers and dates typed as text (a code "01" must not become the number 1).
+    for col in ("B", "D", "I"):
+        ws.column_dimensions[col].number_format = "@"
+        for row in range(1, ws.max_row + 1):
+            ws[f"{col}{row}"].number_format = "@"
     for col, width in zip("ABCDEFGHIJK", (16, 12, 24, 16, 28, 8, 18, 16, 16, 16, 28), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()
@@ -592,7 +667,7 @@ def history_import_excel(*, actor, content: bytes) -> dict:
     for r in rows[1:]:
         cells = list(r) + [None, None]
         if IMPORT_KINDS.get(" ".join(str(cells[0] or "").split()).lower()) == RecipientKind.HOUSEHOLD:
-            code = str(cells[1] or "").strip()
+            code = _import_code(cells[1], units)
             if code in units:
                 household_units.add(units[code])
     households: dict[tuple, list[int]] = {}
@@ -613,7 +688,7 @@ def history_import_excel(*, actor, content: bytes) -> dict:
         kind = IMPORT_KINDS.get(" ".join(str(cells["Loại đối tượng"] or "").split()).lower())
         if kind is None:
             err("Loại đối tượng", _("Phải là 'Tập thể', 'Cá nhân' hoặc 'Hộ gia đình'."))
-        unit_code = str(cells["Mã đơn vị"] or "").strip()
+        unit_code = _import_code(cells["Mã đơn vị"], units)
         if unit_code not in units:
             err("Mã đơn vị", _("Không có đơn vị mã %(c)s.") % {"c": unit_code or "—"})
         award = awards.get(str(cells["Mã danh hiệu"] or "").strip())
@@ -621,28 +696,26 @@ def history_import_excel(*, actor, content: bytes) -> dict:
             err("Mã danh hiệu", _("Không có trong danh mục khen thưởng."))
         elif kind and kind not in award.recipient_kinds:
             err("Mã danh hiệu", _("%(a)s không tặng cho đối tượng này.") % {"a": award.name})
+        this_year = date.today().year
         try:
             year = int(cells["Năm"])
-            if not 1945 <= year <= 2200:
+            if not 1945 <= year <= this_year:
                 raise ValueError
         except (TypeError, ValueError):
             year = None
-            err("Năm", _("Năm không hợp lệ."))
+            err("Năm", _("Năm không hợp lệ (từ 1945 đến năm hiện tại %(y)d).") % {"y": this_year})
         basis = bases.get(str(cells["Loại khen thưởng"] or "merit").strip().lower())
         if basis is None:
             err("Loại khen thưởng", _("Loại khen thưởng không hợp lệ."))
         number = str(cells["Số quyết định"] or "").strip()
         if not DECISION_NUMBER.match(number):
             err("Số quyết định", _("Số quyết định có dạng 231/QĐ-TTg."))
-        ddate = cells["Ngày quyết định"]
-        if hasattr(ddate, "date"):
-            ddate = ddate.date()
-        if not isinstance(ddate, date):
-            try:
-                ddate = date.fromisoformat(str(ddate or "").strip())
-            except ValueError:
-                ddate = None
-                err("Ngày quyết định", _("Ngày không hợp lệ (dạng 2021-08-30)."))
+        ddate = _import_date(cells["Ngày quyết định"])
+        if ddate is None:
+            err("Ngày quyết định", _("Ngày không hợp lệ (dạng 30/08/2021)."))
+        else:
+            for m in _decision_date_problems(ddate, year=year):
+                err("Ngày quyết định", m)
         name = " ".join(str(cells["Họ và tên"] or "").split())
         nid = str(cells["Số định danh"] or "").strip()
         address = " ".join(str(cells["Địa chỉ hộ gia đình"] or "").split())
@@ -685,6 +758,7 @@ def history_import_excel(*, actor, content: bytes) -> dict:
         raise InvalidInput(message=_("Tệp có %(n)d lỗi; chưa lưu dòng nào.") % {"n": len(errors)}, details=errors)
     created = 0
     new_households = 0
+    conflicts: list[ErrorDetail] = []
     for n, kind, unit_code, name, nid, address, award, year, basis, number, ddate, signer in parsed:
         unit_id, person_id, household_id = units[unit_code], None, None
         if kind == RecipientKind.INDIVIDUAL:
@@ -707,10 +781,14 @@ def history_import_excel(*, actor, content: bytes) -> dict:
                       household_id=household_id, decision_number=number, decision_date=ddate, signer=signer,
                       basis=basis, source=RecordSource.IMPORT)
         except Conflict as exc:
-            # Already in the history: the whole import is refused so the file can be corrected and re-sent.
-            raise InvalidInput(message=_("Tệp có 1 lỗi; chưa lưu dòng nào."), details=[
-                ErrorDetail(message=str(exc.message), row=n, column="Mã danh hiệu")]) from exc
+            # Already in the history: every such row is reported, then the whole import is refused (the
+            # transaction is rolled back) so the file can be corrected and re-sent.
+            conflicts.append(ErrorDetail(message=str(exc.message), row=n, column="Mã danh hiệu"))
+            continue
         created += 1
+    if conflicts:
+        raise InvalidInput(message=_("Tệp có %(n)d lỗi; chưa lưu dòng nào.") % {"n": len(conflicts)},
+                           details=conflicts)
     audit_record(action="awards.history.imported", actor=actor, obj=None,
                  payload={"rows": created, "new_households": new_households})
     return {"rows": created}
@@ -854,12 +932,110 @@ def _names(n: Nomination) -> tuple[str, str]:
     return proposer, nominee
 
 
+# How a body signs and numbers its documents (NĐ 30/2020/NĐ-CP, Phụ lục I), by kind of unit in the registry.
+# People's Committees of provinces and centrally governed cities sign "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" under
+# the symbol UBND; a department (Sở) signs as its director under its own abbreviation (TTr-STC).
+PEOPLES_COMMITTEE_KINDS = ("thanh-pho-tw", "tinh")
+DEPARTMENT_KINDS = ("so-nganh",)
+# Place names that keep their full name in the date line (named after a person, a number or an event, NĐ 30/2020
+# Phụ lục I): "Thành phố Hồ Chí Minh, ngày…", not "Hồ Chí Minh, ngày…".
+FULL_NAME_PLACES = ("Hồ Chí Minh",)
+CENTRAL_PLACE = "Hà Nội"  # bodies with no province above them are central bodies, seated in the capital
+
+
+def _abbreviation(name: str) -> str:
+    """Initials of a body's short name as used in document symbols: "Sở Tài chính" → "STC"."""
+    import unicodedata
+
+    letters = []
+    for word in name.replace("–", " ").replace("-", " ").split():
+        ch = word[0]
+        if ch.isalpha():
+            ch = "D" if ch in "Đđ" else unicodedata.normalize("NFD", ch)[0]
+            letters.append(ch.upper())
+    return "".join(letters) or "CQ"
+
+
+def _place_name(province_name: str) -> str:
+    for prefix in ("Thành phố ", "Tỉnh "):
+        if province_name.startswith(prefix):
+            rest = province_name[len(prefix):]
+            return province_name if rest in FULL_NAME_PLACES else rest
+    return province_name
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
+
+
+@dataclass(frozen=True)
+class IssuerProfile:
+    name: str            # the issuing body's name in the year, e.g. "Sở Tài chính thành phố Cần Thơ"
+    parent: str | None   # heading line above the issuer (the body it belongs to), capitals
+    issuer: str          # the issuer's heading line(s), capitals
+    code: str            # abbreviation in the symbol: UBND, STC…
+    place: str           # place name of the date line (NĐ 30/2020)
+    authority: str       # "TM. ỦY BAN NHÂN DÂN" or "" (a head signing in their own name)
+    title: str           # CHỦ TỊCH, GIÁM ĐỐC, THỦ TRƯỞNG CƠ QUAN
+    province: str | None  # full name of the province or city the body belongs to ("Thành phố Cần Thơ")
+
+
+def _issuer_profile(unit_id: int, on: date) -> IssuerProfile:
+    """Heading, symbol, place and signature of the documents a unit issues, from its version in force on the date
+    and the versions of the bodies above it (no administrative level is assumed)."""
+    from thidua.organisations.models import UnitVersion
+    from thidua.organisations.selectors import active_on
+
+    def version(uid):
+        return UnitVersion.objects.filter(active_on(on), unit_id=uid).select_related("kind").first() or \
+            UnitVersion.objects.filter(unit_id=uid).select_related("kind").order_by("-valid_from").first()
+
+    v = version(unit_id)
+    if v is None:
+        raise NotFound()
+    kind = v.kind.code if v.kind_id else ""
+    chain, seen, cur = [], {unit_id}, v
+    while cur is not None and cur.parent_id and cur.parent_id not in seen:
+        seen.add(cur.parent_id)
+        cur = version(cur.parent_id)
+        if cur is not None:
+            chain.append(cur)
+    province = v if kind in PEOPLES_COMMITTEE_KINDS else next(
+        (p for p in chain if p.kind_id and p.kind.code in PEOPLES_COMMITTEE_KINDS), None)
+    place = _place_name(province.name) if province else CENTRAL_PLACE
+    if kind in PEOPLES_COMMITTEE_KINDS:
+        return IssuerProfile(name=f"Ủy ban nhân dân {_lower_first(v.name)}", parent=None,
+                             issuer=f"ỦY BAN NHÂN DÂN\n{v.name.upper()}", code="UBND", place=place,
+                             authority="TM. ỦY BAN NHÂN DÂN", title="CHỦ TỊCH", province=province.name)
+    parent = chain[0] if chain else None
+    parent_line = None
+    if parent is not None:
+        parent_line = (f"ỦY BAN NHÂN DÂN {parent.name.upper()}" if parent.kind_id
+                       and parent.kind.code in PEOPLES_COMMITTEE_KINDS else parent.name.upper())
+    short = v.short_name or v.name
+    title = "GIÁM ĐỐC" if kind in DEPARTMENT_KINDS else "THỦ TRƯỞNG CƠ QUAN"
+    return IssuerProfile(name=v.name, parent=parent_line, issuer=short.upper(), code=_abbreviation(short),
+                         place=place, authority="", title=title, province=province.name if province else None)
+
+
+def _addressee(n: Nomination, profile: IssuerProfile) -> str:
+    """The body that decides the award (catalogue level), named for the proposer's province when it is local."""
+    level = n.award_type.level
+    if level in (AwardLevel.GOVERNMENT, AwardLevel.STATE):
+        return "Thủ tướng Chính phủ"
+    if level == AwardLevel.MINISTRY_PROVINCE and profile.province:
+        return f"Chủ tịch Ủy ban nhân dân {_lower_first(profile.province)}"
+    return n.award_type.decider or "Thủ trưởng cơ quan, đơn vị"
+
+
 def _draft_spec(n: Nomination, kind: str, on: date):
     from thidua.documents.spec import BulletList, Heading, OfficialDocument, Paragraph, SignatureBlock, Table
 
-    proposer, nominee = _names(n)
-    place = proposer.replace("Thành phố ", "").replace("Tỉnh ", "")
-    issuer = f"ỦY BAN NHÂN DÂN\n{proposer.upper()}"
+    _proposer, nominee = _names(n)
+    profile = _issuer_profile(n.proposing_unit_id, on)  # the body as it is on the document's date
+    proposer = profile.name
+    place = profile.place
+    issuer = profile.issuer
     rs = ruleset_for_year(n.year)
     votes = n.vote_summary or {}
     vote_line = None
@@ -869,12 +1045,11 @@ def _draft_spec(n: Nomination, kind: str, on: date):
     elif votes:
         parts = [f"{k}: {v}" for k, v in votes.items() if not isinstance(v, (dict, list))]
         vote_line = "Kết quả bình xét của Cụm: " + "; ".join(parts)
-    signature = SignatureBlock(authority="TM. ỦY BAN NHÂN DÂN", title="CHỦ TỊCH", name="")
+    signature = SignatureBlock(authority=profile.authority, title=profile.title, name="")
     if kind == "to_trinh":
         blocks = [
-            Paragraph("Kính gửi: Thủ tướng Chính phủ." if n.award_type.level == AwardLevel.GOVERNMENT
-                      else "Kính gửi: Hội đồng Thi đua – Khen thưởng.", indent=False, align="center"),
-            Paragraph(f"Căn cứ {rs.title};"),
+            Paragraph(f"Kính gửi: {_addressee(n, profile)}.", indent=False, align="center"),
+            Paragraph(f"Căn cứ {rs.title_on(on)};"),
         ]
         if n.cluster_year_id:
             blocks.append(Paragraph(f"Căn cứ kết quả bình xét, suy tôn của {n.cluster_year.cluster.name} năm {n.year};"))
@@ -883,7 +1058,8 @@ def _draft_spec(n: Nomination, kind: str, on: date):
         if vote_line:
             blocks.append(Paragraph(vote_line))
         blocks.append(Paragraph("(Có báo cáo thành tích và các thành phần hồ sơ kèm theo.)", italic=True))
-        return OfficialDocument(issuer_parent=None, issuer=issuer, type_key="to_trinh", number=None, issuer_code="UBND",
+        return OfficialDocument(issuer_parent=profile.parent, issuer=issuer, type_key="to_trinh", number=None,
+                                issuer_code=profile.code,
                                 place=place, date=on, title="TỜ TRÌNH",
                                 subtitle=f"Về việc đề nghị tặng {n.award_type.name}", blocks=blocks,
                                 signatures=[signature], recipients=["Như trên", "Lưu: VT, TĐKT"])
@@ -897,7 +1073,8 @@ def _draft_spec(n: Nomination, kind: str, on: date):
                     aligns=["center", "left", "left"])]
     if vote_line:
         blocks += [Heading("III. KẾT QUẢ BÌNH XÉT CỦA CỤM", 1), BulletList([vote_line])]
-    return OfficialDocument(issuer_parent=None, issuer=issuer, type_key="bao_cao", number=None, issuer_code="UBND",
+    return OfficialDocument(issuer_parent=profile.parent, issuer=issuer, type_key="bao_cao", number=None,
+                            issuer_code=profile.code,
                             place=place, date=on, title="BÁO CÁO THÀNH TÍCH",
                             subtitle=f"Đề nghị tặng {n.award_type.name} năm {n.year}", blocks=blocks,
                             signatures=[signature], recipients=["Lưu: VT, TĐKT"])
@@ -1009,6 +1186,33 @@ def _public_comment_rule(n: Nomination):
     return None
 
 
+def public_comment_applies(n: Nomination) -> bool:
+    """Whether the rule set in force for the dossier's year posts this award for public comment."""
+    try:
+        return _public_comment_rule(n) is not None
+    except LookupError:
+        return False
+
+
+def _clear_duplicate_flags(n: Nomination, actor) -> None:
+    """A withdrawn dossier is no longer a duplicate of anyone: clear the flag of the dossiers (itself included)
+    that have no other live duplicate left."""
+    from thidua.awards.selectors import duplicates_of
+
+    group = [n, *Nomination.objects.filter(pk__in=Nomination.objects.filter(
+        award_type_id=n.award_type_id, year=n.year, duplicate_flag=True).exclude(pk=n.pk).values("pk"))]
+    cleared = []
+    for other in group:
+        if not other.duplicate_flag:
+            continue
+        if other.pk == n.pk or not duplicates_of(other).exists():
+            cleared.append(other.pk)
+    if cleared:
+        Nomination.objects.filter(pk__in=cleared).update(duplicate_flag=False)
+        n.duplicate_flag = n.duplicate_flag and n.pk not in cleared
+        audit_record(action="awards.nomination.duplicate_cleared", actor=actor, obj=n, payload={"cleared": cleared})
+
+
 def _transition(*, actor, nomination_id: int, action: str, reason: str = "", on: date | None = None,
                 payload: dict | None = None, check=None, apply=None) -> Nomination:
     t = TRANSITIONS[action]
@@ -1072,7 +1276,9 @@ def nomination_submit(*, actor, nomination_id: int, on: date | None = None) -> N
 
 @transaction.atomic
 def nomination_withdraw(*, actor, nomination_id: int, reason: str) -> Nomination:
-    return _transition(actor=actor, nomination_id=nomination_id, action="withdraw", reason=reason)
+    n = _transition(actor=actor, nomination_id=nomination_id, action="withdraw", reason=reason)
+    _clear_duplicate_flags(n, actor)
+    return n
 
 
 @transaction.atomic
@@ -1110,8 +1316,9 @@ def nomination_open_comment(*, actor, nomination_id: int, on: date | None = None
         days["n"], days["basis"] = int(rule.get("working_days")), rule.legal_basis
 
     def apply(n):
+        # The period starts the day after the posting (Bộ luật Dân sự Điều 147): the posting day is not counted.
         n.comment_from = on
-        n.comment_until = add_working_days(on, days["n"])
+        n.comment_until = add_working_days(on + timedelta(days=1), days["n"])
 
     return _transition(actor=actor, nomination_id=nomination_id, action="open_comment", check=check, apply=apply,
                        payload={"from": on, "working_days": days.get("n")})
@@ -1145,6 +1352,12 @@ def _check_decision(number: str, decision_date, signer: str) -> list[ErrorDetail
     return errors
 
 
+def _decision_fits(n: Nomination, decision_date: date) -> list[str]:
+    """The decision date against this dossier: not before its achievement year, nor before it was sent."""
+    # (a date in the future is reported once, by _check_decision)
+    return _decision_date_problems(decision_date, year=n.year, not_before=_submitted_on(n), future=False)
+
+
 def _decision_for(*, actor, number: str, decision_date: date, signer: str, note: str) -> AwardDecision:
     """The decision, recorded once: the same number and date again is the same decision (and must have the
     same signer)."""
@@ -1170,12 +1383,17 @@ def nomination_decide(*, actor, nomination_id: int, decision_number: str, decisi
     if errors:
         raise InvalidInput(details=errors)
 
+    def check(n):
+        problems = _decision_fits(n, decision_date)
+        if problems:
+            raise InvalidInput(details=[ErrorDetail(message=str(m), field="decision_date") for m in problems])
+
     def apply(n):
         decision = _decision_for(actor=actor, number=number, decision_date=decision_date, signer=signer.strip(),
                                  note=note.strip())
         _record_decision(actor=actor, n=n, decision=decision, note=note.strip())
 
-    return _transition(actor=actor, nomination_id=nomination_id, action="decide", apply=apply,
+    return _transition(actor=actor, nomination_id=nomination_id, action="decide", check=check, apply=apply,
                        payload={"decision_number": number, "decision_date": decision_date, "signer": signer})
 
 
@@ -1228,6 +1446,11 @@ def decision_apply(*, actor, nomination_ids: list[int], decision_number: str, de
                           "Thủ tướng Chính phủ.") % {"n": pk, "a": n.award_type.name, "w": n.nominee_name,
                                                     "y": n.year, "s": n.get_state_display()},
                 field="nominations"))
+        else:
+            for m in _decision_fits(n, decision_date):
+                problems.append(ErrorDetail(message=_("Hồ sơ số %(n)d (%(w)s, năm %(y)d): %(m)s")
+                                            % {"n": pk, "w": n.nominee_name, "y": n.year, "m": m},
+                                            field="nominations"))
     if problems:
         raise InvalidState(message=_("Chưa ghi nhận quyết định: %(k)d hồ sơ không hợp lệ; không hồ sơ nào được "
                                      "cập nhật.") % {"k": len(problems)}, details=problems)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("nominations/<int:pk>/upload/", views.nomination_upload, name="nomination_upload"),
     path("nominations/<int:pk>/to-trinh/", views.nomination_issue, name="nomination_issue"),
     path("nominations/<int:pk>/files/<int:doc_id>/", views.nomination_file, name="nomination_file"),
+    path("nominations/<int:pk>/documents/<int:doc_id>.<str:fmt>", views.nomination_issued_file,
+         name="nomination_issued_file"),
     path("nominations/<int:pk>/<slug:action>/", views.nomination_action, name="nomination_action"),
     path("units/<int:unit_id>/history/", views.unit_history, name="unit_history"),
     path("persons/", views.person_list, name="person_list"),

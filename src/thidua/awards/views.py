@@ -34,7 +34,7 @@ from thidua.awards.forms import (
 from thidua.awards.models import NominationDocument, RecipientKind
 from thidua.awards.rulesets import load_rulesets
 from thidua.awards.workflow import TRANSITIONS, allowed_actions
-from thidua.core.errors import Conflict, DomainError, InvalidInput, InvalidState, NotFound
+from thidua.core.errors import DomainError, InvalidInput, NotFound
 from thidua.core.forms import apply_domain_errors
 from thidua.core.selectors import audit_entries_for_object, paginate
 from thidua.organisations.selectors import annotate_as_of, unit_get
@@ -62,7 +62,15 @@ def _visible_units(user):
     qs = Unit.objects.all()
     if not (g.is_superuser or is_central_board(user)):
         qs = qs.filter(pk__in=g.member_units)
-    return list(annotate_as_of(qs, date.today()).order_by("code")[:500])
+    return _named(annotate_as_of(qs, date.today()).order_by("code")[:500])
+
+
+def _named(qs) -> list:
+    """Units with a name to show even when they no longer exist today (merged away): their last name."""
+    rows = list(qs.annotate(any_name=selectors.unit_name_subquery("pk")))
+    for u in rows:
+        u.as_of_name = u.as_of_name or u.any_name
+    return rows
 
 
 @require_GET
@@ -109,8 +117,8 @@ def nomination_list(request):
                                                nominee_unit_id=None if (d["person"] or d["household"]) else unit.pk,
                                                nominee_person_id=d["person"], nominee_household_id=d["household"],
                                                achievement=d["achievement"])
-            except InvalidInput as exc:
-                apply_domain_errors(create_form, exc)
+            except DomainError as exc:
+                _form_errors(create_form, exc)
             else:
                 messages.success(request, _("Đã tạo hồ sơ đề nghị."))
                 return redirect("awards:nomination_detail", pk=n.pk)
@@ -127,17 +135,16 @@ def _detail_context(request, n, upload_form=None, transition_form=None):
     can_propose = request.user.has_perm("awards.edit_nomination", n)
     can_process = request.user.has_perm("awards.process_nomination")
     selectors.nominations_page_rows([n])
-    verdict = selectors.eligibility_check(award_code=n.award_type.code, year=n.year, unit_id=n.nominee_unit_id,
-                                          person_id=n.nominee_person_id, household_id=n.nominee_household_id,
-                                          cluster_year=n.cluster_year,
-                                          exclude_nomination_id=n.pk, vote_summary=n.vote_summary,
-                                          conference_winner=n.source == "conference")
+    verdict = selectors.nomination_verdict(user=request.user, nomination=n)
     editable = can_propose and n.state in ("draft", "returned")
     checklist = selectors.checklist(n)
     return {
         "n": n, "checklist": checklist, "verdict": verdict,
+        "files_visible": selectors.can_see_dossier_files(user=request.user, nomination=n),
         "has_to_trinh": any(i.code == services.TO_TRINH for i in checklist),
-        "actions": allowed_actions(n.state, can_propose=can_propose, can_process=can_process),
+        "actions": [t for t in allowed_actions(n.state, can_propose=can_propose, can_process=can_process)
+                    if t.action != "open_comment" or services.public_comment_applies(n)],
+        "vote_lines": selectors.vote_summary_lines(n.vote_summary),
         "editable": editable,
         "upload_form": upload_form or (UploadForm(requirements=selectors.dossier_requirements(n)) if editable else None),
         "transition_form": transition_form or TransitionForm(),
@@ -233,10 +240,35 @@ def nomination_upload(request, pk: int):
                                                     content=f.read())
             except InvalidInput as exc:
                 apply_domain_errors(form, exc)
+            except DomainError as exc:
+                # The dossier changed meanwhile (withdrawn, sent, returned… in another tab): say so on its page.
+                if exc.status in (403, 404):
+                    raise
+                messages.error(request, exc.message)
+                return redirect("awards:nomination_detail", pk=n.pk)
             else:
                 messages.success(request, _("Đã tải lên bản quét."))
                 return redirect("awards:nomination_detail", pk=n.pk)
     return render(request, "awards/nomination_detail.html", _detail_context(request, n, upload_form=form), status=422)
+
+
+SCAN_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+
+
+def _safe_filename(stem: str) -> str:
+    """A file name every system accepts (no "Số:" prefix, no / \\ : * ? " < > |), e.g. "02_TTr-UBND"."""
+    import re
+
+    stem = re.sub(r"^\s*Số\s*:\s*", "", stem or "")
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", stem)
+    return re.sub(r"\s+", "-", stem.strip()).strip("._-") or "tep"
+
+
+def _dossier_files_visible(request, pk: int):
+    n = selectors.nomination_get(user=request.user, pk=pk)
+    if not selectors.can_see_dossier_files(user=request.user, nomination=n):
+        raise NotFound()
+    return n
 
 
 @require_GET
@@ -244,12 +276,39 @@ def nomination_upload(request, pk: int):
 def nomination_file(request, pk: int, doc_id: int):
     from thidua.documents.storage import open_stored
 
-    n = selectors.nomination_get(user=request.user, pk=pk)
+    n = _dossier_files_visible(request, pk)
     doc = NominationDocument.objects.filter(nomination=n, pk=doc_id).exclude(file_path="").first()
     if doc is None:
         raise NotFound()
     resp = FileResponse(open_stored(doc.file_path).open("rb"), content_type=doc.content_type, as_attachment=True,
-                        filename=f"{doc.requirement}{'.pdf' if doc.content_type == 'application/pdf' else ''}")
+                        filename=f"{doc.requirement}{SCAN_EXTENSIONS.get(doc.content_type, '')}")
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+@require_GET
+@login_required
+def nomination_issued_file(request, pk: int, doc_id: int, fmt: str):
+    """A generated draft or issued Tờ trình of the dossier, for the same people as its signed scans (the proposing
+    unit and the central board that processes it), whatever the document register's own audience."""
+    from thidua.documents.storage import open_stored
+
+    n = _dossier_files_visible(request, pk)
+    if fmt not in ("docx", "pdf"):
+        raise NotFound()
+    doc = (NominationDocument.objects.filter(nomination=n, pk=doc_id, issued_document__isnull=False)
+           .select_related("issued_document").first())
+    if doc is None:
+        raise NotFound()
+    issued = doc.issued_document
+    rel = issued.docx_path if fmt == "docx" else issued.pdf_path
+    path = open_stored(rel) if rel else None
+    if path is None or not path.is_file():
+        raise NotFound()
+    content_type = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document" if fmt == "docx"
+                    else "application/pdf")
+    filename = f"{_safe_filename(issued.symbol or issued.type_key)}-{issued.issued_on:%Y%m%d}.{fmt}"
+    resp = FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
     resp["X-Content-Type-Options"] = "nosniff"
     return resp
 
@@ -265,6 +324,9 @@ def _as_of(request):
 def unit_history(request, unit_id: int):
     form, on = _as_of(request)
     unit = unit_get(user=request.user, pk=unit_id, on=on)
+    if not unit.as_of_name:  # merged away by that date: its last name, not its code
+        unit.as_of_name = _named(type(unit).objects.filter(pk=unit.pk).annotate(as_of_name=selectors.unit_name_subquery(
+            "pk")))[0].as_of_name
     records = selectors.award_history_for_unit(user=request.user, unit_id=unit_id, as_of=on)
     return render(request, "awards/unit_history.html", {"unit": unit, "records": records, "form": form, "on": on})
 
@@ -274,6 +336,8 @@ def unit_history(request, unit_id: int):
 def person_detail(request, pk: int):
     form, on = _as_of(request)
     person = selectors.person_get(user=request.user, pk=pk)
+    person.unit_name = _named(type(person.unit).objects.filter(pk=person.unit_id).annotate(
+        as_of_name=selectors.unit_name_subquery("pk")))[0].as_of_name
     records = selectors.award_history_for_person(user=request.user, person_id=pk, as_of=on)
     return render(request, "awards/person_detail.html", {
         "person": person, "records": records, "form": form, "on": on,
@@ -286,7 +350,8 @@ def person_detail(request, pk: int):
 @require_GET
 @login_required
 def person_list(request):
-    qs = selectors.persons_for(user=request.user).order_by("full_name", "pk")
+    qs = selectors.persons_for(user=request.user).annotate(unit_name=selectors.unit_name_subquery("unit_id")).order_by(
+        "full_name", "pk")
     page = paginate(qs, page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
     selectors.attach_shown_national_ids(user=request.user, persons=page.object_list)
     can_create = selectors.editable_units_for(user=request.user).exists()
@@ -303,7 +368,9 @@ def history_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             result = services.history_import_excel(actor=request.user, content=form.cleaned_data["file"].read())
-        except InvalidInput as exc:
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
             report = exc
         else:
             messages.success(request, _("Đã nhập %(n)d dòng lịch sử khen thưởng.") % {"n": result["rows"]})
@@ -344,8 +411,8 @@ def award_type_edit(request, code: str):
         try:
             if changes:
                 services.award_type_update(actor=request.user, code=code, **changes)
-        except InvalidInput as exc:
-            apply_domain_errors(form, exc)
+        except DomainError as exc:
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu danh mục."))
             return redirect("awards:catalogue")
@@ -372,12 +439,13 @@ def blockers(request):
             services.blocker_record(actor=request.user, kind=d["kind"], unit_id=d["unit"], person_id=d["person"],
                                     household_id=d["household"], starts_on=d["starts_on"], ends_on=d["ends_on"],
                                     reference=d["reference"])
-        except InvalidInput as exc:
-            apply_domain_errors(form, exc)
+        except DomainError as exc:
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận."))
             return redirect("awards:blockers")
-    qs = BlockerRecord.objects.select_related("unit", "person", "household").order_by("-starts_on", "-pk")
+    qs = BlockerRecord.objects.select_related("unit", "person", "household").annotate(
+        unit_name=selectors.unit_name_subquery("unit_id")).order_by("-starts_on", "-pk")
     page = paginate(qs, page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
     return render(request, "awards/blockers.html", {"form": form, "page": page})
 
@@ -386,7 +454,10 @@ def blockers(request):
 
 
 def _form_errors(form, exc: DomainError) -> None:
-    """A service's refusal shown on the form (validation next to the field, a conflict at the top)."""
+    """A service's refusal shown on the form (validation next to the field, a conflict or a state that changed
+    meanwhile, e.g. in another tab, at the top). Not found and forbidden stay errors of the request (404/403)."""
+    if exc.status in (403, 404):
+        raise exc
     if isinstance(exc, InvalidInput):
         apply_domain_errors(form, exc)
     else:
@@ -396,7 +467,7 @@ def _form_errors(form, exc: DomainError) -> None:
 
 
 def _editable_units(user):
-    return list(annotate_as_of(selectors.editable_units_for(user=user), date.today()).order_by("code")[:500])
+    return _named(annotate_as_of(selectors.editable_units_for(user=user), date.today()).order_by("code")[:500])
 
 
 @require_http_methods(["GET", "POST"])
@@ -412,7 +483,7 @@ def person_create(request):
             p = services.person_create(actor=request.user, full_name=d["full_name"], unit_id=d["unit"],
                                        national_id=d["national_id"], birth_date=d["birth_date"],
                                        position=d["position"])
-        except (InvalidInput, Conflict) as exc:
+        except DomainError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm cá nhân."))
@@ -433,7 +504,7 @@ def person_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(actor=request.user, person_id=person.pk, **form.cleaned_data)
-        except (InvalidInput, Conflict) as exc:
+        except DomainError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu."))
@@ -455,8 +526,8 @@ def person_ratings(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.duty_rating_set(actor=request.user, person_id=person.pk, **form.cleaned_data)
-        except InvalidInput as exc:
-            apply_domain_errors(form, exc)
+        except DomainError as exc:
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu xếp loại năm %(y)d.") % {"y": form.cleaned_data["year"]})
             return redirect("awards:person_ratings", pk=person.pk)
@@ -477,16 +548,15 @@ def unit_facts(request, unit_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.collective_facts_set(actor=request.user, unit_id=unit.pk, **form.cleaned_data)
-        except InvalidInput as exc:
-            apply_domain_errors(form, exc)
+        except DomainError as exc:
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu số liệu năm %(y)d.") % {"y": form.cleaned_data["year"]})
             return redirect("awards:unit_facts", unit_id=unit.pk)
     page = paginate(qs, page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
     for f in page.object_list:
-        m = max(f.members, 1)
-        f.pct_completed = 100 * f.members_completed / m
-        f.pct_advanced = 100 * f.members_advanced / m
+        f.pct_completed = selectors.percent(f.members_completed, f.members)
+        f.pct_advanced = selectors.percent(f.members_advanced, f.members)
     return render(request, "awards/unit_facts.html", {"unit": unit, "form": form, "page": page},
                   status=422 if form is not None and form.errors else 200)
 
@@ -504,7 +574,7 @@ def base_salary(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.base_salary_set(actor=request.user, **form.cleaned_data)
-        except (InvalidInput, Conflict) as exc:
+        except DomainError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm mức lương cơ sở."))
@@ -554,7 +624,7 @@ def rule_override(request, ruleset: str, rule: str):
                 try:
                     services.rule_override_clear(actor=request.user, ruleset_code=rs.code, rule_code=r.code,
                                                  reason=clear_form.cleaned_data["reason"])
-                except (InvalidInput, InvalidState) as exc:
+                except DomainError as exc:
                     _form_errors(clear_form, exc)
                 else:
                     messages.success(request, _("Đã trở về tham số của bộ quy tắc."))
@@ -563,7 +633,7 @@ def rule_override(request, ruleset: str, rule: str):
             try:
                 services.rule_override_set(actor=request.user, ruleset_code=rs.code, rule_code=r.code,
                                            **form.cleaned_data)
-            except (InvalidInput, InvalidState) as exc:
+            except DomainError as exc:
                 _form_errors(form, exc)
             else:
                 messages.success(request, _("Đã lưu thiết lập quy tắc."))
@@ -588,12 +658,13 @@ def households(request):
         try:
             services.household_create(actor=request.user, head_name=d["head_name"], address=d["address"],
                                       unit_id=d["unit"], note=d["note"])
-        except InvalidInput as exc:
-            apply_domain_errors(form, exc)
+        except DomainError as exc:
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm hộ gia đình."))
             return redirect("awards:households")
-    page = paginate(selectors.households_for(user=request.user).order_by("head_name", "pk"),
+    page = paginate(selectors.households_for(user=request.user).annotate(
+        unit_name=selectors.unit_name_subquery("unit_id")).order_by("head_name", "pk"),
                     page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
     selectors.attach_household_can_edit(user=request.user, households=page.object_list)
     return render(request, "awards/households.html", {"form": form, "page": page},
@@ -611,8 +682,8 @@ def household_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.household_update(actor=request.user, household_id=household.pk, **form.cleaned_data)
-        except InvalidInput as exc:
-            apply_domain_errors(form, exc)
+        except DomainError as exc:
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu."))
             return redirect("awards:households")
@@ -647,7 +718,7 @@ def decisions(request):
                 decision = services.decision_apply(actor=request.user, nomination_ids=d["nominations"],
                                                    decision_number=d["decision_number"],
                                                    decision_date=d["decision_date"], signer=d["signer"], note=d["note"])
-            except (InvalidInput, InvalidState, Conflict) as exc:
+            except DomainError as exc:
                 _form_errors(form, exc)
             else:
                 messages.success(request, _("Đã ghi nhận Quyết định %(n)s cho %(k)d hồ sơ.")

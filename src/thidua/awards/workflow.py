@@ -30,10 +30,12 @@ class Transition:
 
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
     Transition("submit", _("Gửi hồ sơ"), frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, "proposer"),
-    Transition("withdraw", _("Rút hồ sơ"), frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED}), S.WITHDRAWN, "proposer",
-               needs_reason=True),
-    Transition("return", _("Trả lại hồ sơ"), frozenset({S.SUBMITTED, S.RECEIVED, S.APPRAISED}), S.RETURNED, "central",
-               needs_reason=True),
+    # During the public comment a comment may reveal a violation: the dossier can still be withdrawn by its
+    # proposer or returned, with the reason, by the processing body.
+    Transition("withdraw", _("Rút hồ sơ"), frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, S.PUBLIC_COMMENT}), S.WITHDRAWN,
+               "proposer", needs_reason=True),
+    Transition("return", _("Trả lại hồ sơ"), frozenset({S.SUBMITTED, S.RECEIVED, S.APPRAISED, S.PUBLIC_COMMENT}),
+               S.RETURNED, "central", needs_reason=True),
     Transition("receive", _("Tiếp nhận"), frozenset({S.SUBMITTED}), S.RECEIVED, "central"),
     Transition("appraise", _("Thẩm định đạt"), frozenset({S.RECEIVED}), S.APPRAISED, "central"),
     Transition("open_comment", _("Đăng lấy ý kiến nhân dân"), frozenset({S.APPRAISED}), S.PUBLIC_COMMENT, "central"),

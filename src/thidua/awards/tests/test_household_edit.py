@@ -98,8 +98,9 @@ def test_a_unit_secretariat_sees_the_household_but_may_not_edit_it(client_as, ap
     keep the registry: the page is not found, the API answers 403, nothing changes."""
     from thidua.accounts.models import Role, RoleGrant, ScopeKind, User
 
-    user = User.objects.create_user(username="h11.thuky01", password="x")
-    RoleGrant.objects.create(user=user, role=Role.SECRETARIAT, scope_kind=ScopeKind.UNIT, unit=Unit.objects.get(code="01"))
+    hanoi = Unit.objects.get(code="01")
+    user = User.objects.create_user(username="h11.thuky01", password="x", unit=hanoi)
+    RoleGrant.objects.create(user=user, role=Role.SECRETARIAT, scope_kind=ScopeKind.UNIT, unit=hanoi)
     h = _household()
     body = client_as("h11.thuky01").get("/awards/households/").content.decode()
     assert "Nguyễn Văn Sửa" in body and f"/awards/households/{h.pk}/edit/" not in body

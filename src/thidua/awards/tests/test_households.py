@@ -79,7 +79,8 @@ def test_household_verdict_says_which_rules_do_not_apply():
     v = selectors.eligibility_check(award_code=CERT, year=2025, household_id=h.pk)
     messages = [r.message for r in v.reasons]
     assert any("pm_certificate_individual chỉ áp dụng cho cá nhân; không xét với hộ gia đình" in m for m in messages)
-    assert v.eligible and not v.applicable  # no confirmed criterion: appraised on the dossier
+    # no confirmed criterion: appraised on the dossier, never shown as eligible
+    assert not v.eligible and not v.applicable
     v = selectors.eligibility_check(award_code="co-thi-dua-chinh-phu", year=2025, household_id=h.pk)
     assert not v.eligible and v.reasons[0].rule == "recipient_kind"
     # and the other way round: a person judged for a collective title
@@ -129,6 +130,6 @@ def test_household_in_pages(client_as):
 def test_household_eligibility_api(api_as):
     h = _household()
     r = api_as("hanoi.canbo").get("/api/v1/awards/eligibility", {"award": CERT, "year": 2025, "household_id": h.pk})
-    assert r.status_code == 200 and r.json()["eligible"] is True
+    assert r.status_code == 200 and r.json()["eligible"] is False and r.json()["applicable"] is False
     assert api_as("hcm.canbo").get("/api/v1/awards/eligibility", {"award": CERT, "year": 2025,
                                                                   "household_id": h.pk}).status_code == 404

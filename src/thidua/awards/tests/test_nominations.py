@@ -167,16 +167,18 @@ def test_public_comment_ten_working_days_with_holidays():
 def test_full_workflow_to_history_with_public_comment():
     n = _flag_2025()
     _complete(n)
-    services.nomination_submit(actor=SYSTEM, nomination_id=n.pk)
+    # Sent before the comment and the decision below (a decision dated before the dossier was sent is refused).
+    services.nomination_submit(actor=SYSTEM, nomination_id=n.pk, on=date(2026, 4, 1))
     services.nomination_receive(actor=SYSTEM, nomination_id=n.pk)
     services.nomination_appraise(actor=SYSTEM, nomination_id=n.pk, note="Đạt")
     with pytest.raises(InvalidState):
         services.nomination_submit_pm(actor=SYSTEM, nomination_id=n.pk)  # comment required first (NĐ 152/2025)
     n = services.nomination_open_comment(actor=SYSTEM, nomination_id=n.pk, on=date(2026, 4, 20))
-    assert n.comment_until == date(2026, 5, 6)
+    # Counted from the day after the posting (Bộ luật Dân sự Đ147): 21/4 … 07/5 (27/4, 30/4, 1/5 are holidays).
+    assert n.comment_until == date(2026, 5, 7)
     with pytest.raises(InvalidState):
-        services.nomination_submit_pm(actor=SYSTEM, nomination_id=n.pk, on=date(2026, 5, 6))
-    services.nomination_submit_pm(actor=SYSTEM, nomination_id=n.pk, on=date(2026, 5, 7))
+        services.nomination_submit_pm(actor=SYSTEM, nomination_id=n.pk, on=date(2026, 5, 7))
+    services.nomination_submit_pm(actor=SYSTEM, nomination_id=n.pk, on=date(2026, 5, 8))
     with pytest.raises(InvalidInput):
         services.nomination_decide(actor=SYSTEM, nomination_id=n.pk, decision_number="abc", decision_date=date(2026, 6, 1),
                                    signer="")

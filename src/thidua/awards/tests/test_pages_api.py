@@ -30,7 +30,8 @@ def test_catalogue_and_eligibility_pages(client_as, username, status):
 
 def test_catalogue_shows_cash_and_statuses(client_as):
     body = client_as("hcm.canbo").get("/awards/catalogue/").content.decode()
-    assert "Cờ thi đua của Chính phủ" in body and "28080000" in body and "UNCONFIRMED" in body
+    assert "Cờ thi đua của Chính phủ" in body and "28.080.000 đ" in body and "[chưa xác nhận]" in body
+    assert "[UNCONFIRMED]" not in body
     assert "law2003" in body and "law2022-nd152" in body
 
 

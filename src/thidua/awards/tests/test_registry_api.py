@@ -3,6 +3,7 @@ rule as the pages), households, duty ratings, collective figures. Scope (404), p
 validation in the {"code", "message", "details"} shape, audit, stable query counts."""
 
 import json
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -15,6 +16,7 @@ from thidua.core.models import AuditEntry
 from thidua.organisations.models import Unit
 
 pytestmark = pytest.mark.django_db
+THIS_YEAR = date.today().year  # ratings of a year that has not begun are refused
 MINH_ID = "048090000001"
 MASKED = "•" * 9 + "001"
 
@@ -32,7 +34,7 @@ def thuky48(db):
     """The secretariat of unit 48: sees the unit's persons but keeps no registry (masked ID, no writes)."""
     from thidua.accounts.models import Role, RoleGrant, ScopeKind, User
 
-    user = User.objects.create_user(username="h11.thuky48", password="x")
+    user = User.objects.create_user(username="h11.thuky48", password="x", unit=_unit("48"))
     RoleGrant.objects.create(user=user, role=Role.SECRETARIAT, scope_kind=ScopeKind.UNIT, unit=_unit("48"))
     return user.username
 
@@ -203,20 +205,20 @@ def test_ratings_matrix(api_as, thuky48, username, get_status, put_status):
     c = api_as(thuky48 if username == "thuky48" else username)
     r = c.get(f"/api/v1/awards/persons/{p.pk}/ratings")
     assert r.status_code == get_status
-    r = _send(c, "put", f"/api/v1/awards/persons/{p.pk}/ratings/2030", {"rating": 3})
+    r = _send(c, "put", f"/api/v1/awards/persons/{p.pk}/ratings/{THIS_YEAR}", {"rating": 3})
     assert r.status_code == put_status
-    assert DutyRating.objects.filter(person=p, year=2030).exists() == (put_status == 200)
+    assert DutyRating.objects.filter(person=p, year=THIS_YEAR).exists() == (put_status == 200)
     if put_status == 200:
-        assert r.json() == {"year": 2030, "rating": 3, "label": "Hoàn thành xuất sắc nhiệm vụ"}
+        assert r.json() == {"year": THIS_YEAR, "rating": 3, "label": "Hoàn thành xuất sắc nhiệm vụ"}
         listed = c.get(f"/api/v1/awards/persons/{p.pk}/ratings").json()["items"]
-        assert listed[0]["year"] == 2030  # most recent first
+        assert listed[0]["year"] == THIS_YEAR  # most recent first
         assert AuditEntry.objects.filter(action="awards.duty_rating.set").exists()
 
 
 def test_ratings_validation(api_as):
     c = api_as("danang.canbo")
     r = _send(c, "put", f"/api/v1/awards/persons/{_minh().pk}/ratings/1900", {"rating": 2})
-    assert r.status_code == 422 and r.json()["details"][0]["message"] == "Năm phải nằm trong khoảng 1945–2200."
+    assert r.status_code == 422 and r.json()["details"][0]["message"] == f"Năm phải từ 1945 đến năm hiện tại ({THIS_YEAR})."
     r = _send(c, "put", f"/api/v1/awards/persons/{_minh().pk}/ratings/2024", {"rating": 7})
     assert r.status_code == 422 and r.json()["details"][0]["field"] == "rating"
 
