@@ -66,3 +66,38 @@ def test_login_dashboard_and_denied_access(transactional_demo, live_server, brow
     assert [e for e in console_errors if "404" not in e] == [], console_errors
     assert len([e for e in console_errors if "404" in e]) <= 1, console_errors
     assert page.evaluate("getComputedStyle(document.querySelector('.topbar')).display") == "flex"
+
+
+def test_irreversible_action_asks_first(transactional_demo, live_server, browser_page):
+    """A form marked data-confirm asks in the browser (static/thidua/app.js, every page): dismissing the question
+    sends nothing; accepting it sends the form."""
+    from thidua.accounts.models import RoleGrant
+
+    page, console_errors = browser_page
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "ThiDua@2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/accounts/roles/")
+    active = RoleGrant.objects.filter(revoked_at__isnull=True).count()
+    form = page.locator("form[data-confirm]").first
+    form.locator("input[name=reason]").fill("Kiểm thử hỏi lại")
+    questions: list[str] = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda d: answer(d, False))
+    form.locator("button[type=submit]").click()
+    page.wait_for_timeout(300)
+    assert questions and questions[0].startswith("Thu hồi vai trò")
+    assert RoleGrant.objects.filter(revoked_at__isnull=True).count() == active
+    page.once("dialog", lambda d: answer(d, True))
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert len(questions) == 2
+    assert RoleGrant.objects.filter(revoked_at__isnull=True).count() == active - 1
+    assert not console_errors, console_errors

@@ -60,3 +60,13 @@ def _admin():
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username="admin")
+
+
+@pytest.mark.django_db
+def test_audit_log_shows_words_and_keeps_the_code(client):
+    client.force_login(_admin())
+    html = client.get("/audit/?action=organisations.cluster.created").content.decode()
+    assert "Tạo cụm, khối thi đua" in html
+    assert "<code class=\"small\">organisations.cluster.created</code>" in html  # auditors filter on the code
+    assert "organisations.cluster " not in html  # the object is named, not "app.model id"
+    assert "cụm, khối thi đua #" in html.lower() or "cụm thi đua #" in html.lower()
