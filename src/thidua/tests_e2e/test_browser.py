@@ -67,6 +67,15 @@ def test_login_dashboard_and_denied_access(transactional_demo, live_server, brow
     assert len([e for e in console_errors if "404" in e]) <= 1, console_errors
     assert page.evaluate("getComputedStyle(document.querySelector('.topbar')).display") == "flex"
 
+    # On a 375 px phone the cluster-year page (documents panel) and the covenant signing page (signatures,
+    # SHA-256, documents) scroll their wide tables inside their own box: the page is never wider than the screen.
+    page.set_viewport_size({"width": 375, "height": 800})
+    widths = {}
+    for url in ("/clusters/TPTW/2020/", "/covenant/TPTW/2020/signing/", "/covenant/TPTW/2025/signing/"):
+        assert page.goto(f"{base}{url}").status == 200, url
+        widths[url] = page.evaluate("document.documentElement.scrollWidth")
+    assert all(w <= 375 for w in widths.values()), widths
+
 
 def test_irreversible_action_asks_first(transactional_demo, live_server, browser_page):
     """A form marked data-confirm asks in the browser (static/thidua/app.js, every page): dismissing the question
