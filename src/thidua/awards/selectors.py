@@ -247,6 +247,39 @@ def persons_for(*, user) -> QuerySet[Person]:
     return qs.filter(unit_id__in=g.member_units)
 
 
+PICK_LIMIT = 500
+
+
+def _name_matches(field: str, word: str) -> Q:
+    """`word` anywhere in `field`, ignoring case. PostgreSQL folds the case of every letter, SQLite's LIKE only of
+    ASCII ones: trying the word as typed, in lower, upper and title case finds "Vũ" from "vũ" on both."""
+    q = Q()
+    for variant in {word, word.lower(), word.upper(), word.capitalize()}:
+        q |= Q(**{f"{field}__icontains": variant})
+    return q
+
+
+def pick_list(qs: QuerySet, *, name_field: str, search: str = "", selected=None,
+              limit: int = PICK_LIMIT) -> tuple[list, bool]:
+    """Rows for a pick-list from `qs`, which the caller has already scoped to the user: those whose name holds
+    every word of `search`, at most `limit`, plus the row already chosen (`selected`, a posted id) when the search
+    or the limit left it out, so that a choice is checked against the user's scope, not against the cut list.
+    Returns the rows and whether the list was cut. Two queries at most, whatever the number of rows."""
+    narrowed = qs
+    for word in (search or "")[:100].split()[:10]:
+        narrowed = narrowed.filter(_name_matches(name_field, word))
+    rows = list(narrowed.order_by(name_field, "pk")[:limit + 1])
+    cut = len(rows) > limit
+    rows = rows[:limit]
+    try:
+        pk = int(selected) if selected not in (None, "") else None
+    except (TypeError, ValueError):
+        pk = None
+    if pk is not None and all(r.pk != pk for r in rows):
+        rows += list(qs.filter(pk=pk))
+    return rows, cut
+
+
 def person_get(*, user, pk: int) -> Person:
     p = persons_for(user=user).filter(pk=pk).first()
     if p is None:

@@ -73,15 +73,38 @@ def _named(qs) -> list:
     return rows
 
 
+def _pick_lists(request, *, persons, households, keep=()):
+    """Persons and households to choose from, narrowed by the "Tìm theo tên" field (GET `q`), at most
+    selectors.PICK_LIMIT of each with a message when cut, plus the one already chosen: a posted id is checked
+    against the user's scope (`persons`, `households`), not against the cut list. Works without JavaScript."""
+    search = request.GET.get("q", "").strip()[:100]
+    data = request.POST if request.method == "POST" else request.GET
+    person_rows, persons_cut = selectors.pick_list(persons, name_field="full_name", search=search,
+                                                   selected=data.get("person"))
+    household_rows, households_cut = selectors.pick_list(households, name_field="head_name", search=search,
+                                                         selected=data.get("household"))
+    notes = []
+    if persons_cut:
+        notes.append(_("Có hơn %(n)d người, hãy gõ tên để tìm.") % {"n": selectors.PICK_LIMIT})
+    if households_cut:
+        notes.append(_("Có hơn %(n)d hộ gia đình, hãy gõ tên chủ hộ để tìm.") % {"n": selectors.PICK_LIMIT})
+    if search and not person_rows and not household_rows:
+        notes.append(_("Không tìm thấy cá nhân hay hộ gia đình nào có tên chứa “%(q)s”.") % {"q": search})
+    pick = {"search": search, "notes": notes, "keep": [(k, v) for k, v in keep if v]}
+    return person_rows, household_rows, pick
+
+
 @require_GET
 @login_required
 def eligibility(request):
-    persons = list(selectors.persons_for(user=request.user).order_by("full_name")[:500])
-    households = list(selectors.households_for(user=request.user).order_by("head_name")[:500])
+    persons, households, pick = _pick_lists(request, persons=selectors.persons_for(user=request.user),
+                                            households=selectors.households_for(user=request.user))
     units = _visible_units(request.user)
-    form = EligibilityForm(request.GET or None, persons=persons, units=units, households=households)
+    # A search by name alone is not a check: the form is bound only once something of it was sent.
+    checking = bool(set(request.GET) - {"q"})
+    form = EligibilityForm(request.GET if checking else None, persons=persons, units=units, households=households)
     verdict = None
-    if request.GET and form.is_valid():
+    if checking and form.is_valid():
         d = form.cleaned_data
         if d["person"]:
             selectors.person_get(user=request.user, pk=d["person"])
@@ -91,7 +114,7 @@ def eligibility(request):
             raise NotFound()
         verdict = selectors.eligibility_check(award_code=d["award"], year=d["year"], unit_id=d["unit"],
                                               person_id=d["person"], household_id=d["household"])
-    return render(request, "awards/eligibility.html", {"form": form, "verdict": verdict})
+    return render(request, "awards/eligibility.html", {"form": form, "verdict": verdict, "pick": pick})
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,10 +127,11 @@ def nomination_list(request):
     page = paginate(qs, page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
     selectors.nominations_page_rows(page.object_list)
     unit = request.user.unit
-    create_form = None
+    create_form = pick = None
     if unit is not None and request.user.has_perm("awards.propose_for_unit", unit):
-        persons = list(selectors.persons_for(user=request.user).filter(unit=unit).order_by("full_name")[:500])
-        households = list(selectors.households_for(user=request.user).filter(unit=unit).order_by("head_name")[:500])
+        persons, households, pick = _pick_lists(
+            request, persons=selectors.persons_for(user=request.user).filter(unit=unit),
+            households=selectors.households_for(user=request.user).filter(unit=unit), keep=[("state", state)])
         create_form = NominationCreateForm(request.POST or None, persons=persons, households=households)
         if request.method == "POST" and create_form.is_valid():
             d = create_form.cleaned_data
@@ -127,6 +151,7 @@ def nomination_list(request):
     from thidua.awards.models import NominationState
 
     return render(request, "awards/nomination_list.html", {"page": page, "create_form": create_form, "state": state,
+                                                           "pick": pick,
                                                            "states": NominationState.choices,
                                                            "querystring": f"state={state}" if state else ""})
 
@@ -430,9 +455,10 @@ def blockers(request):
 
     if not request.user.has_perm("awards.record_blocker"):
         raise NotFound()
-    form = BlockerForm(request.POST or None, units=_visible_units(request.user),
-                       persons=list(selectors.persons_for(user=request.user).order_by("full_name")[:500]),
-                       households=list(selectors.households_for(user=request.user).order_by("head_name")[:500]))
+    persons, households, pick = _pick_lists(request, persons=selectors.persons_for(user=request.user),
+                                            households=selectors.households_for(user=request.user))
+    form = BlockerForm(request.POST or None, units=_visible_units(request.user), persons=persons,
+                       households=households)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -447,7 +473,7 @@ def blockers(request):
     qs = BlockerRecord.objects.select_related("unit", "person", "household").annotate(
         unit_name=selectors.unit_name_subquery("unit_id")).order_by("-starts_on", "-pk")
     page = paginate(qs, page=request.GET.get("page"), per_page=settings.PAGE_SIZE)
-    return render(request, "awards/blockers.html", {"form": form, "page": page})
+    return render(request, "awards/blockers.html", {"form": form, "page": page, "pick": pick})
 
 
 # --- Registry, figures and parameters kept by people (services existed; these are their screens) ----------
