@@ -9,6 +9,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,21 +38,33 @@ def _back(code, year, name="dashboard", **kw):
     return redirect(reverse(f"scoring:{name}", kwargs={"code": code, "year": year, **kw}))
 
 
-def _error(request, exc: DomainError, row_labels: dict[int, str] | None = None) -> None:
-    """One message: the error, then each detail not already said, with the row it is about ("A.4: …")."""
-    said = {str(exc.message)}
+def _error(request, exc: DomainError, row_labels: dict[int, str] | None = None,
+           field_labels: dict[str, str] | None = None) -> None:
+    """One message: the error, then each detail not already said, with the row ("A.4: …") or the field
+    ("Điểm thống nhất: …") it is about. A single-field error whose message is its detail's is said once, with
+    its field."""
+    head = str(exc.message)
+    said = {head}
     parts = []
     for d in getattr(exc, "details", []) or []:
-        text = str(d.message)
-        label = (row_labels or {}).get(d.row) if d.row is not None else None
+        raw = str(d.message)
+        text = raw
+        label = (row_labels or {}).get(d.row) if d.row is not None else (field_labels or {}).get(d.field)
         if label:
             text = f"{label}: {text}"
         elif d.row is not None:
             text = _("Dòng %(r)d: %(m)s") % {"r": d.row, "m": text}
+        if raw == head and text != raw:
+            head = ""  # said below, with where
         if text not in said:
             said.add(text)
             parts.append(text)
-    messages.error(request, " ".join([str(exc.message), "; ".join(parts)]).strip())
+    messages.error(request, " ".join([head, "; ".join(parts)]).strip())
+
+
+def _error_fields(exc: DomainError) -> set[str]:
+    """The fields a refusal is about (their inputs are marked aria-invalid when the form is shown again)."""
+    return {d.field for d in getattr(exc, "details", []) or [] if d.field}
 
 
 def _unit_name(u) -> str:
@@ -194,6 +207,33 @@ def results_action(request, code, year, action):
 # --- Configuration and assignments -------------------------------------------------------------------
 
 
+def _config_labels(kept_slots: list[int]) -> dict[str, str]:
+    """The configuration form's fields as the page labels them. The service numbers the tie-breaks it was
+    given (the empty slots left out): `kept_slots` maps them back to the slot the user typed in."""
+    labels = {"rule": _("Quy tắc thống nhất điểm"),
+              "comment_margin": _("Chênh lệch tối đa so với điểm tự chấm không cần nhận xét"),
+              "bonus_cap": _("Tổng điểm thưởng tối đa (0: không giới hạn)"),
+              "penalty_cap": _("Tổng điểm trừ tối đa (0: không giới hạn)"),
+              "award_window_years": _("Số năm tính khen thưởng tự động (1: chỉ năm đánh giá)"),
+              "tie_breaks": _("Tiêu chí phân hạng khi bằng điểm"), "criteria_set": _("Bộ tiêu chí")}
+    for n, slot in enumerate(kept_slots, start=1):
+        labels[f"tie_break_{n}"] = _("Tiêu chí phân hạng khi bằng điểm %(i)d") % {"i": slot}
+        labels[f"tie_break_{n}_group"] = _("Tiêu chí phân hạng khi bằng điểm %(i)d (mã nhóm)") % {"i": slot}
+    return labels
+
+
+def _config_slot_fields(fields: set[str], kept_slots: list[int]) -> set[str]:
+    """The service's tie-break field names (numbered among the slots given) as the form's inputs."""
+    out = set()
+    for f in fields:
+        for n, slot in enumerate(kept_slots, start=1):
+            if f in (f"tie_break_{n}", f"tie_break_{n}_group"):
+                f = f.replace(f"tie_break_{n}", f"tie_break_{slot}", 1)
+                break
+        out.add(f)
+    return out
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def config(request, code, year):
@@ -201,19 +241,29 @@ def config(request, code, year):
     if not selectors.can_manage(request.user, cy):
         raise NotFound()
     cfg = selectors.config_of(cluster_year=cy)
+    posted, invalid_fields = None, set()  # a refused save: the values typed, shown again, and where it went wrong
     if request.method == "POST":
+        op = request.POST.get("op")
         try:
-            op = request.POST.get("op")
             if op == "save":
-                tbs = [(request.POST.get(f"tie_break_{i}", ""), request.POST.get(f"tie_break_{i}_group", "").strip())
-                       for i in (1, 2, 3)]
-                services.config_save(actor=request.user, cluster_year=cy, rule=request.POST.get("rule", ""),
-                                     comment_margin=_num(request.POST.get("comment_margin")),
-                                     bonus_cap=_num(request.POST.get("bonus_cap")),
-                                     penalty_cap=_num(request.POST.get("penalty_cap")),
-                                     tie_breaks=[t for t in tbs if t[0]], legal_basis=request.POST.get("legal_basis", ""),
-                                     award_window_years=request.POST.get("award_window_years") or None,
-                                     award_history_follows_unit=request.POST.get("award_history_follows_unit") == "on")
+                slots = [(i, request.POST.get(f"tie_break_{i}", ""), request.POST.get(f"tie_break_{i}_group", "").strip())
+                         for i in (1, 2, 3)]
+                kept = [i for i, kind, _g in slots if kind]
+                try:
+                    services.config_save(actor=request.user, cluster_year=cy, rule=request.POST.get("rule", ""),
+                                         comment_margin=_num(request.POST.get("comment_margin")),
+                                         bonus_cap=_num(request.POST.get("bonus_cap")),
+                                         penalty_cap=_num(request.POST.get("penalty_cap")),
+                                         tie_breaks=[(kind, g) for _i, kind, g in slots if kind],
+                                         legal_basis=request.POST.get("legal_basis", ""),
+                                         award_window_years=request.POST.get("award_window_years") or None,
+                                         award_history_follows_unit=request.POST.get("award_history_follows_unit") == "on")
+                except DomainError as exc:
+                    if exc.status in (403, 404):
+                        raise
+                    _error(request, exc, field_labels=_config_labels(kept))
+                    posted, invalid_fields = request.POST, _config_slot_fields(_error_fields(exc), kept)
+                    raise _Shown() from exc
                 done = _("Đã lưu cấu hình chấm điểm.")
             elif op == "generate":
                 n = services.assignments_generate(actor=request.user, cluster_year=cy,
@@ -230,6 +280,8 @@ def config(request, code, year):
                 done = _("Đã bỏ phân công chấm và các điểm đơn vị đó đã chấm.")
             else:
                 raise NotFound()
+        except _Shown:
+            pass
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
@@ -238,8 +290,10 @@ def config(request, code, year):
             messages.error(request, _("Dữ liệu không hợp lệ."))
         else:
             messages.success(request, done)
-        return _back(code, year, "config")
+        if posted is None:
+            return _back(code, year, "config")
     from thidua.scoring.models import ReconciliationRule
+    from thidua.scoring.templatetags.scoring_tags import vn_input
 
     counts = selectors.assignment_score_counts(cluster_year=cy) if cfg else {}
     assignments = list(selectors.assignments_of(cluster_year=cy).order_by("role", "scorer_unit__code", "unit__code")) if cfg else []
@@ -249,16 +303,33 @@ def config(request, code, year):
         a.score_count = counts.get((a.role, a.scorer_unit_id, a.unit_id), 0)
         a.scorer_name = names.get(a.scorer_unit_id) or a.scorer_unit.code
         a.unit_name = names.get(a.unit_id) or a.unit.code
-    # The saved tie-breaks pre-select their slots (a slot left as shown keeps its value when saving again).
-    saved = (cfg.tie_breaks() if cfg else []) + [("", "")] * 3
+    if posted is not None:  # the form as typed
+        form = {"rule": posted.get("rule", ""), "comment_margin": posted.get("comment_margin", ""),
+                "bonus_cap": posted.get("bonus_cap", ""), "penalty_cap": posted.get("penalty_cap", ""),
+                "award_window_years": posted.get("award_window_years", ""),
+                "award_history_follows_unit": posted.get("award_history_follows_unit") == "on",
+                "legal_basis": posted.get("legal_basis", "")}
+        slots = [(posted.get(f"tie_break_{i}", ""), posted.get(f"tie_break_{i}_group", "")) for i in (1, 2, 3)]
+    else:  # as saved; the saved tie-breaks pre-select their slots (a slot left as shown keeps its value)
+        form = {"rule": cfg.rule if cfg else "",
+                "comment_margin": vn_input(cfg.comment_margin) if cfg else "1",
+                "bonus_cap": vn_input(cfg.bonus_cap) if cfg else "0",
+                "penalty_cap": vn_input(cfg.penalty_cap) if cfg else "0",
+                "award_window_years": str(cfg.award_window_years or 1) if cfg else "1",
+                "award_history_follows_unit": cfg.award_history_follows_unit if cfg else True,
+                "legal_basis": cfg.legal_basis if cfg else ""}
+        slots = ((cfg.tie_breaks() if cfg else []) + [("", "")] * 3)[:3]
     labels = dict(TieBreak.choices)
     return render(request, "scoring/config.html", {
-        "cy": cy, "config": cfg, "rules": ReconciliationRule.choices, "tie_breaks": TieBreak.choices,
-        "tie_break_slots": [{"i": i, "kind": k, "group": g} for i, (k, g) in enumerate(saved[:3], start=1)],
+        "cy": cy, "config": cfg, "form": form, "invalid": invalid_fields,
+        "rules": ReconciliationRule.choices, "tie_breaks": TieBreak.choices,
+        "tie_break_slots": [{"i": i, "kind": k, "group": g, "invalid": f"tie_break_{i}" in invalid_fields,
+                             "group_invalid": f"tie_break_{i}_group" in invalid_fields}
+                            for i, (k, g) in enumerate(slots, start=1)],
         "tie_break_current": [f"{labels.get(k, k)} {g}".strip() for k, g in (cfg.tie_breaks() if cfg else [])],
         "roles": ScorerRole.choices, "members": members,
         "assignments": assignments, "scored_total": sum(counts.values()),
-    })
+    }, status=422 if posted is not None else 200)
 
 
 # --- Reports -----------------------------------------------------------------------------------------
@@ -543,25 +614,33 @@ def reconciliation(request, code, year):
     if config is None:
         messages.error(request, _("Kỳ thi đua chưa được cấu hình chấm điểm."))
         return _back(code, year, "config")
+    posted, invalid_fields = None, set()  # a refused entry: the values typed, shown again, and where it went wrong
     if request.method == "POST":
-        kw = dict(actor=request.user, cluster_year=cy, unit_id=int(request.POST.get("unit_id") or 0),
-                  criterion_id=int(request.POST.get("criterion_id") or 0), points=_num(request.POST.get("points")),
-                  reason=request.POST.get("reason", ""))
         try:
-            if config.state == ResultsState.PUBLISHED:
-                services.result_correct(**kw)
-                done = _("Đã ghi nhận đính chính và tính lại kết quả đã công bố.")
-            else:
-                services.override_set(**kw)
-                services.results_compute(actor=request.user, cluster_year=cy)
-                done = _("Đã thống nhất điểm.")
+            unit_id = int(request.POST.get("unit_id") or 0)
+            criterion_id = int(request.POST.get("criterion_id") or 0)
+        except ValueError:
+            raise NotFound() from None
+        kw = dict(actor=request.user, cluster_year=cy, unit_id=unit_id, criterion_id=criterion_id,
+                  points=_num(request.POST.get("points")), reason=request.POST.get("reason", ""))
+        try:
+            with transaction.atomic():  # the override and the recomputed results, or neither
+                if config.state == ResultsState.PUBLISHED:
+                    services.result_correct(**kw)
+                    done = _("Đã ghi nhận đính chính và tính lại kết quả đã công bố.")
+                else:
+                    services.override_set(**kw)
+                    services.results_compute(actor=request.user, cluster_year=cy)
+                    done = _("Đã thống nhất điểm.")
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
-            _error(request, exc)
+            _error(request, exc, field_labels={"unit_id": _("Đơn vị"), "criterion_id": _("Tiêu chí"),
+                                               "points": _("Điểm thống nhất"), "reason": _("Lý do (bắt buộc)")})
+            posted, invalid_fields = request.POST, _error_fields(exc)
         else:
             messages.success(request, done)
-        return _back(code, year, "reconciliation")
+            return _back(code, year, "reconciliation")
     matrix = selectors.criterion_matrix(user=request.user, cluster_year=cy)
     members = selectors.members_of(cluster_year=cy)
     leaves = [c for c in matrix["criteria"] if c.method != Method.GROUP]
@@ -578,4 +657,10 @@ def reconciliation(request, code, year):
                                 for u in members]} for c in leaves]
     return render(request, "scoring/reconciliation.html", {"cy": cy, "config": config, "members": members,
                                                            "table": table, "leaves": leaves,
-                                                           "chart_json": json.dumps({})})
+                                                           "chart_json": json.dumps({}), "invalid": invalid_fields,
+                                                           "form": {"unit_id": posted.get("unit_id", ""),
+                                                                    "criterion_id": posted.get("criterion_id", ""),
+                                                                    "points": posted.get("points", ""),
+                                                                    "reason": posted.get("reason", "")}
+                                                           if posted is not None else None},
+                  status=422 if posted is not None else 200)

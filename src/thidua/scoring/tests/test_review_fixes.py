@@ -476,3 +476,98 @@ def test_review_report_date_signer_and_empty_indicator_section(scored, client_as
     r = client_as("hanoi.canbo").post(f"{BASE}/bao-cao-tong-ket/", {"on_date": tomorrow.isoformat()})
     assert _errors(r) == ["Ngày của báo cáo không được sau ngày hôm nay."]
     assert 'name="on_date"' in client_as("hanoi.canbo").get(f"{BASE}/").content.decode()
+
+
+# --- 17. A refused configuration or reconciliation keeps what was typed, 422, each message once -------------
+
+
+def _config_row(cy) -> dict:
+    from django.forms.models import model_to_dict
+
+    return model_to_dict(ScoringConfig.objects.get(cluster_year=cy))
+
+
+def test_refused_config_save_keeps_the_input_and_names_the_fields_once(scored, client_as):
+    from thidua.core.models import AuditEntry
+
+    cy, _ = scored
+    before, audits = _config_row(cy), AuditEntry.objects.filter(action="scoring.config.saved").count()
+    client = client_as("hanoi.canbo")
+    form = {"op": "save", "rule": "median" if before["rule"] != "median" else "mean",
+            "comment_margin": "abc", "bonus_cap": "2,5", "penalty_cap": "-1", "tie_break_1": "",
+            "tie_break_2": "group", "tie_break_2_group": "ZZ", "tie_break_3": "bonus",
+            "award_window_years": "4", "legal_basis": "Biên bản đã gõ"}
+    r = client.post(f"{BASE}/config/", form)
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert _select_value(html, "rule") == form["rule"]
+    for name in ("comment_margin", "bonus_cap", "penalty_cap", "tie_break_2_group", "award_window_years",
+                 "legal_basis"):
+        assert _input_value(html, name) == form[name], name
+    assert [_select_value(html, f"tie_break_{i}") for i in (1, 2, 3)] == ["", "group", "bonus"]
+    assert 'name="award_history_follows_unit" checked' not in html  # the box was left unticked
+    [error] = _errors(r)
+    # Each field named (the group code is that of slot 2, the one typed, though slot 1 was left empty).
+    assert "Chênh lệch tối đa so với điểm tự chấm không cần nhận xét: Giá trị phải là một số." in error
+    assert "Tổng điểm trừ tối đa (0: không giới hạn): Giá trị không được âm." in error
+    assert "Tiêu chí phân hạng khi bằng điểm 2 (mã nhóm): Mã nhóm tiêu chí không có trong bộ tiêu chí." in error
+    for text in ("Giá trị phải là một số.", "Giá trị không được âm.", "Mã nhóm tiêu chí"):
+        assert error.count(text) == 1 and html.count(text) == 1, text
+    assert 'name="comment_margin" value="abc" aria-invalid="true"' in html
+    assert _config_row(cy) == before
+    assert AuditEntry.objects.filter(action="scoring.config.saved").count() == audits
+    # A single-field refusal is said once, naming the field; a valid save still redirects.
+    r = client.post(f"{BASE}/config/", {**form, "comment_margin": "1", "penalty_cap": "0", "tie_break_2": "",
+                                        "award_window_years": "11"})
+    assert r.status_code == 422
+    assert _errors(r) == ["Dữ liệu chưa hợp lệ, vui lòng kiểm tra lại. Số năm tính khen thưởng tự động "
+                          "(1: chỉ năm đánh giá): Số năm tính khen thưởng tự động phải từ 1 đến 10."]
+    assert _input_value(r.content.decode(), "award_window_years") == "11"
+    assert _config_row(cy) == before
+    r = client.post(f"{BASE}/config/", {**form, "comment_margin": "1", "penalty_cap": "0", "tie_break_2": ""})
+    assert r.status_code == 302 and _errors(r) == []
+    assert ScoringConfig.objects.get(cluster_year=cy).legal_basis == "Biên bản đã gõ"
+
+
+def test_refused_reconciliation_keeps_the_input_and_saves_nothing(scored, client_as):
+    from thidua.core.models import AuditEntry
+
+    cy, crits = scored
+    client = client_as("hanoi.canbo")
+    url = f"{BASE}/reconciliation/"
+    ii1 = crits["II.1"].pk
+    audits = AuditEntry.objects.filter(action__startswith="scoring.override").count()
+    # No reason.
+    r = client.post(url, {"unit_id": unit("31").pk, "criterion_id": ii1, "points": "19,5", "reason": "  "})
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert _select_value(html, "unit_id") == str(unit("31").pk)
+    assert _select_value(html, "criterion_id") == str(ii1)
+    assert _input_value(html, "points") == "19,5"
+    assert _errors(r) == ["Lý do (bắt buộc): Cần nêu lý do khi thống nhất điểm thủ công."]
+    assert html.count("Cần nêu lý do khi thống nhất điểm thủ công.") == 1
+    # Out of range: the reason typed is kept.
+    r = client.post(url, {"unit_id": unit("31").pk, "criterion_id": ii1, "points": "26",
+                          "reason": "Thống nhất tại cuộc họp <tổ chấm>"})
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert _input_value(html, "points") == "26"
+    assert "Thống nhất tại cuộc họp &lt;tổ chấm&gt;</textarea>" in html
+    assert _errors(r) == ["Điểm thống nhất: Điểm phải từ 0 đến 25."]
+    assert 'name="points" inputmode="decimal" required value="26" aria-invalid="true"' in html
+    assert not ScoreOverride.objects.filter(cluster_year=cy).exists()
+    assert AuditEntry.objects.filter(action__startswith="scoring.override").count() == audits
+    # After publication a refused correction is kept the same way, and nothing is recorded.
+    services.results_freeze(actor=SYSTEM, cluster_year=cy)
+    services.results_publish(actor=SYSTEM, cluster_year=cy)
+    r = client.post(url, {"unit_id": unit("31").pk, "criterion_id": ii1, "points": "abc", "reason": "Đính chính"})
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert _input_value(html, "points") == "abc" and "Đính chính</textarea>" in html
+    assert _errors(r) == ["Điểm thống nhất: Giá trị phải là một số."]
+    assert not ScoreOverride.objects.filter(cluster_year=cy).exists()
+    assert not AuditEntry.objects.filter(action="scoring.results.corrected").exists()
+    # A valid entry still saves and redirects.
+    r = client.post(url, {"unit_id": unit("31").pk, "criterion_id": ii1, "points": "19,5", "reason": "Đính chính"})
+    assert r.status_code == 302 and _errors(r) == []
+    assert ScoreOverride.objects.get(cluster_year=cy).points == Decimal("19.5")
