@@ -934,13 +934,9 @@ def _names(n: Nomination) -> tuple[str, str]:
 
 # How a body signs and numbers its documents (NĐ 30/2020/NĐ-CP, Phụ lục I), by kind of unit in the registry.
 # People's Committees of provinces and centrally governed cities sign "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" under
-# the symbol UBND; a department (Sở) signs as its director under its own abbreviation (TTr-STC).
-PEOPLES_COMMITTEE_KINDS = ("thanh-pho-tw", "tinh")
+# the symbol UBND; a department (Sở) signs as its director under its own abbreviation (TTr-STC). Place names:
+# organisations.selectors.place_name.
 DEPARTMENT_KINDS = ("so-nganh",)
-# Place names that keep their full name in the date line (named after a person, a number or an event, NĐ 30/2020
-# Phụ lục I): "Thành phố Hồ Chí Minh, ngày…", not "Hồ Chí Minh, ngày…".
-FULL_NAME_PLACES = ("Hồ Chí Minh",)
-CENTRAL_PLACE = "Hà Nội"  # bodies with no province above them are central bodies, seated in the capital
 
 
 def _abbreviation(name: str) -> str:
@@ -954,14 +950,6 @@ def _abbreviation(name: str) -> str:
             ch = "D" if ch in "Đđ" else unicodedata.normalize("NFD", ch)[0]
             letters.append(ch.upper())
     return "".join(letters) or "CQ"
-
-
-def _place_name(province_name: str) -> str:
-    for prefix in ("Thành phố ", "Tỉnh "):
-        if province_name.startswith(prefix):
-            rest = province_name[len(prefix):]
-            return province_name if rest in FULL_NAME_PLACES else rest
-    return province_name
 
 
 def _lower_first(text: str) -> str:
@@ -983,26 +971,21 @@ class IssuerProfile:
 def _issuer_profile(unit_id: int, on: date) -> IssuerProfile:
     """Heading, symbol, place and signature of the documents a unit issues, from its version in force on the date
     and the versions of the bodies above it (no administrative level is assumed)."""
-    from thidua.organisations.models import UnitVersion
-    from thidua.organisations.selectors import active_on
+    from thidua.organisations.selectors import CENTRAL_PLACE, PEOPLES_COMMITTEE_KINDS, place_name, version_on
 
-    def version(uid):
-        return UnitVersion.objects.filter(active_on(on), unit_id=uid).select_related("kind").first() or \
-            UnitVersion.objects.filter(unit_id=uid).select_related("kind").order_by("-valid_from").first()
-
-    v = version(unit_id)
+    v = version_on(unit_id, on)
     if v is None:
         raise NotFound()
     kind = v.kind.code if v.kind_id else ""
     chain, seen, cur = [], {unit_id}, v
     while cur is not None and cur.parent_id and cur.parent_id not in seen:
         seen.add(cur.parent_id)
-        cur = version(cur.parent_id)
+        cur = version_on(cur.parent_id, on)
         if cur is not None:
             chain.append(cur)
     province = v if kind in PEOPLES_COMMITTEE_KINDS else next(
         (p for p in chain if p.kind_id and p.kind.code in PEOPLES_COMMITTEE_KINDS), None)
-    place = _place_name(province.name) if province else CENTRAL_PLACE
+    place = place_name(province.name) if province else CENTRAL_PLACE
     if kind in PEOPLES_COMMITTEE_KINDS:
         return IssuerProfile(name=f"Ủy ban nhân dân {_lower_first(v.name)}", parent=None,
                              issuer=f"ỦY BAN NHÂN DÂN\n{v.name.upper()}", code="UBND", place=place,

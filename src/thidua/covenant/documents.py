@@ -27,7 +27,7 @@ from thidua.covenant.validation import _fmt
 from thidua.documents.formats import format_decimal, vn_date
 from thidua.documents.spec import BulletList, Heading, OfficialDocument, Paragraph, SignatureBlock, Table
 from thidua.organisations.models import ClusterMembership, Unit
-from thidua.organisations.selectors import annotate_as_of, member_in_year, year_end
+from thidua.organisations.selectors import CENTRAL_PLACE, annotate_as_of, member_in_year, unit_place, year_end
 
 METHOD_SHORT = {
     Method.GROUP: "Nhóm",
@@ -37,9 +37,8 @@ METHOD_SHORT = {
     Method.BONUS: "Điểm thưởng",
     Method.PENALTY: "Điểm trừ",
 }
-# Where a unit's name says it is a province or a city: its People's Committee signs collectively, and it
-# is a place name for the date line. (Data-driven helpers for both belong in thidua.documents; see the
-# report of the review fixes.)
+# Where a unit's name says it is a province or a city: its People's Committee signs collectively. (The place of
+# the date line comes from the registry's unit kinds: organisations.selectors.unit_place.)
 LOCALITY_PREFIXES = ("Thành phố ", "TP ", "Tỉnh ")
 
 
@@ -96,24 +95,12 @@ def _is_locality(unit) -> bool:
 
 def _place(cy) -> str:
     """The place of the date line: the province or city of the head unit (a department's city, not the
-    department), else of the organiser; a central organiser sits in Hà Nội."""
+    department), else of the organiser; a central organiser sits in the capital."""
     on = year_end(cy.year)
     for start in (cy.head_id, cy.cluster.organiser_id):
-        seen = set()
-        pk = start
-        while pk and pk not in seen:
-            seen.add(pk)
-            unit = annotate_as_of(Unit.objects.filter(pk=pk), on).first()
-            if unit is None:
-                break
-            if _is_locality(unit):
-                place = unit.as_of_short_name or unit.as_of_name
-                for prefix in LOCALITY_PREFIXES:
-                    if place.startswith(prefix):
-                        place = place[len(prefix):]
-                return place
-            pk = unit.as_of_parent
-    return "Hà Nội"
+        if start and (place := unit_place(start, on)):
+            return place
+    return CENTRAL_PLACE
 
 
 def _organiser(cy):

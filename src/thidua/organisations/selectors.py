@@ -139,6 +139,44 @@ def unit_display_names(unit_ids, *, on: date | None = None) -> dict[int, str]:
     return names
 
 
+# Places in official documents (NĐ 30/2020/NĐ-CP, Phụ lục I): the date line names the province or centrally
+# governed city a body belongs to ("Cần Thơ, ngày…"), in full for names after a person, a number or an event
+# ("Thành phố Hồ Chí Minh, ngày…"); a body with no province above it is a central body, seated in the capital.
+PEOPLES_COMMITTEE_KINDS = ("thanh-pho-tw", "tinh")
+FULL_NAME_PLACES = ("Hồ Chí Minh",)
+CENTRAL_PLACE = "Hà Nội"
+
+
+def place_name(province_name: str) -> str:
+    """"Thành phố Cần Thơ" → "Cần Thơ"; "Thành phố Hồ Chí Minh" stays whole."""
+    for prefix in ("Thành phố ", "Tỉnh "):
+        if province_name.startswith(prefix):
+            rest = province_name[len(prefix):]
+            return province_name if rest in FULL_NAME_PLACES else rest
+    return province_name
+
+
+def version_on(unit_id: int, on: date) -> UnitVersion | None:
+    """The unit's version in force on the date, else its last one (a unit merged away), with its kind."""
+    versions = UnitVersion.objects.filter(unit_id=unit_id).select_related("kind")
+    return versions.filter(active_on(on)).first() or versions.order_by("-valid_from").first()
+
+
+def unit_place(unit_id: int, on: date) -> str | None:
+    """The place of the date line of a document the unit issues: its own province or city, or the first one
+    above it; None when there is none (a central body)."""
+    seen, uid = set(), unit_id
+    while uid and uid not in seen:
+        seen.add(uid)
+        v = version_on(uid, on)
+        if v is None:
+            return None
+        if v.kind_id and v.kind.code in PEOPLES_COMMITTEE_KINDS:
+            return place_name(v.name)
+        uid = v.parent_id
+    return None
+
+
 def unit_name_now(ref: str = "pk") -> Subquery:
     """A unit's name today, or the last name it had (a unit merged away), as a subquery on `ref`."""
     return Subquery(UnitVersion.objects.filter(unit_id=OuterRef(ref), valid_from__lte=date.today())
