@@ -115,6 +115,32 @@ def api_as(db, user_named):
     return make
 
 
+@pytest.fixture
+def chromium(monkeypatch):
+    """A headless Chromium (Debian's, driven by Playwright: no browser download) for the browser tests: skipped
+    when the machine has none, a failure when CI requires it (THIDUA_E2E_REQUIRED=1)."""
+    import os
+    import shutil
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        if os.environ.get("THIDUA_E2E_REQUIRED") == "1":
+            pytest.fail("Chromium không có trên máy (CI phải cài gói chromium).")
+        pytest.skip("Chromium không có trên máy: bỏ qua kiểm thử trình duyệt.")
+    # Playwright's sync API runs an event loop in this thread; the test itself does no async DB work.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
 def _sqlite_audit_triggers(*, create: bool) -> None:
     """SQLite flushes with DELETE, which the append-only triggers refuse; PostgreSQL uses TRUNCATE."""
     import importlib

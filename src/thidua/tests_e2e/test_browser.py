@@ -1,39 +1,21 @@
 """End-to-end: a real browser (Debian's Chromium driven by Playwright, no browser download) logs in, sees the
 dashboard, and is denied another cluster's page. Screenshots go to test-artifacts/."""
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 pytestmark = [pytest.mark.e2e]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    if CHROMIUM is None:
-        if os.environ.get("THIDUA_E2E_REQUIRED") == "1":
-            pytest.fail("Chromium không có trên máy (CI phải cài gói chromium).")
-        pytest.skip("Chromium không có trên máy: bỏ qua kiểm thử trình duyệt.")
-    # Playwright's sync API runs an event loop in this thread; the test itself does no async DB work.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-        errors: list[str] = []
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        yield page, errors
-        browser.close()
+def browser_page(chromium):
+    page = chromium.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return page, errors
 
 
 def test_login_dashboard_and_denied_access(transactional_demo, live_server, browser_page):
