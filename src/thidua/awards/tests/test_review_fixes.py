@@ -9,6 +9,7 @@ from thidua.awards import selectors, services
 from thidua.awards.demo import scan_pdf
 from thidua.awards.models import BlockerKind, Nomination, NominationState
 from thidua.core.actors import SYSTEM
+from thidua.documents.tests.samples import docx_text
 from thidua.organisations.models import ClusterYear, Unit
 
 pytestmark = pytest.mark.django_db
@@ -305,18 +306,7 @@ def test_a_dossier_in_public_comment_can_be_returned_or_withdrawn(user_named):
 
 
 def _docx_text(issued) -> str:
-    import io
-
-    import docx
-
-    from thidua.documents.storage import open_stored
-
-    d = docx.Document(io.BytesIO(open_stored(issued.docx_path).read_bytes()))
-    parts = [p.text for p in d.paragraphs]
-    for t in d.tables:
-        for row in t.rows:
-            parts += [c.text for c in row.cells]
-    return "\n".join(parts)
+    return docx_text(issued.docx_path)
 
 
 def test_to_trinh_of_a_department_is_headed_numbered_and_signed_as_the_department():

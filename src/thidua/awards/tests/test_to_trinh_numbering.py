@@ -2,10 +2,8 @@
 proposing unit's register, symbol TTr-UBND, one sequence per calendar year; drafts stay unnumbered; a
 re-issue keeps its number and date. Permission matrix on service, page and API; audit."""
 
-import io
 from datetime import date
 
-import docx
 import pytest
 
 from thidua.awards import services
@@ -14,7 +12,7 @@ from thidua.core.actors import SYSTEM
 from thidua.core.errors import Forbidden, InvalidState
 from thidua.core.models import AuditEntry
 from thidua.documents.models import NumberSequence, RegisteredNumber
-from thidua.documents.storage import open_stored
+from thidua.documents.tests.samples import docx_text
 from thidua.organisations.models import ClusterYear, Unit
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +31,7 @@ def _flag_2025(unit="01"):
 
 
 def _text(issued) -> str:
-    d = docx.Document(io.BytesIO(open_stored(issued.docx_path).read_bytes()))
-    parts = [p.text for p in d.paragraphs]
-    for t in d.tables:
-        for row in t.rows:
-            parts += [c.text for c in row.cells]
-    return "\n".join(parts)
+    return docx_text(issued.docx_path)
 
 
 def _last(unit_code, year):

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import io
-
-import docx
 import pytest
 
 from thidua.conference import services
@@ -13,17 +10,13 @@ from thidua.core.actors import SYSTEM
 from thidua.core.errors import Forbidden
 from thidua.documents.pdf import pdf_available
 from thidua.documents.storage import open_stored
+from thidua.documents.tests.samples import docx_text
 
 pytestmark = pytest.mark.django_db
 
 
 def text_of(rel: str) -> str:
-    d = docx.Document(io.BytesIO(open_stored(rel).read_bytes()))
-    parts = [p.text for p in d.paragraphs]
-    for t in d.tables:
-        for row in t.rows:
-            parts.append(" | ".join(c.text for c in row.cells))
-    return "\n".join(parts)
+    return docx_text(rel, cells=" | ")
 
 
 def counted_paper_ballot(conf):

@@ -21,7 +21,7 @@ from thidua.core.actors import SYSTEM
 from thidua.core.errors import Forbidden, InvalidInput, InvalidState
 from thidua.core.models import AuditEntry
 from thidua.documents.models import IssuedDocument
-from thidua.documents.storage import open_stored
+from thidua.documents.tests.samples import docx_text
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +32,6 @@ def api(client, method, url, data=None):
     return getattr(client, method)(URL + url, data=json.dumps(data or {}), content_type="application/json")
 
 
-def docx_text(rel: str) -> str:
-    d = docx.Document(io.BytesIO(open_stored(rel).read_bytes()))
-    parts = [p.text for p in d.paragraphs]
-    for t in d.tables:
-        for row in t.rows:
-            parts.append(" | ".join(c.text for c in row.cells))
-    return "\n".join(parts)
 
 
 # --- 1. Correcting and cancelling ---------------------------------------------------------------------
@@ -162,7 +155,7 @@ def test_2_round_one_is_recorded_and_nominations_take_their_own_round(monkeypatc
     # The tied first round gets its own Biên bản kiểm phiếu, recording the unit it elected.
     rec = IssuedDocument.objects.filter(object_type="conference.ballot", object_id=str(b.pk)).first()
     assert rec is not None
-    text = docx_text(rec.docx_path)
+    text = docx_text(rec.docx_path, cells=" | ")
     assert "Thành phố Hà Nội được suy tôn, đề nghị (5/5 phiếu)" in text
     assert "bỏ phiếu lại" in text
     by_unit = {h["unit_id"]: h["vote_summary"] for h in handed}
@@ -364,7 +357,7 @@ def test_9_minutes_and_records_are_vietnamese_from_an_english_session():
     with translation.override("en"):
         outcome = services.ballot_confirm(actor=SYSTEM, ballot_id=b.pk, with_pdf=False)
         doc = conference_minutes_issue(actor=SYSTEM, conference_id=conf.pk, with_pdf=False)
-    text = docx_text(doc.docx_path) + docx_text(outcome.minutes_document.docx_path)
+    text = docx_text(doc.docx_path, cells=" | ") + docx_text(outcome.minutes_document.docx_path, cells=" | ")
     assert "valid ballots" not in text.lower() and "số phiếu hợp lệ" in text
     assert Ballot.objects.get(pk=b.pk).outcome.summary["basis_label"] == "Trên số phiếu hợp lệ"
 
@@ -391,7 +384,7 @@ def test_10_online_record_without_committee_and_copies_wording():
     services.ballot_close(actor=SYSTEM, ballot_id=b.pk)
     services.ballot_publish(actor=SYSTEM, ballot_id=b.pk)
     outcome = services.ballot_confirm(actor=SYSTEM, ballot_id=b.pk, with_pdf=False)
-    text = docx_text(outcome.minutes_document.docx_path)
+    text = docx_text(outcome.minutes_document.docx_path, cells=" | ")
     assert "(chưa ghi)" not in text and "lập thành bản" not in text
     assert "CHỦ TRÌ HỘI NGHỊ" in text and "Chủ trì (thử nghiệm)" in text
 

@@ -123,3 +123,18 @@ def sample_submission() -> OfficialDocument:
         ],
         recipients=["Như trên", "Lưu: VT, TĐKT"],
     )
+
+
+def docx_text(rel: str, *, cells: str = "\n") -> str:
+    """The text of a stored .docx for assertions: its paragraphs, then each table row with its cells joined by
+    `cells` (one per line by default, or e.g. " | "), one line per row."""
+    import io
+
+    import docx
+
+    from thidua.documents.storage import open_stored
+
+    d = docx.Document(io.BytesIO(open_stored(rel).read_bytes()))
+    parts = [p.text for p in d.paragraphs]
+    parts += [cells.join(c.text for c in row.cells) for t in d.tables for row in t.rows]
+    return "\n".join(parts)

@@ -3,10 +3,8 @@ issuing transaction, held unique by the database, kept by a re-issue of the same
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-import docx
 import pytest
 from django.db import IntegrityError, transaction
 
@@ -23,7 +21,7 @@ from thidua.documents.services import (
     unit_scope,
 )
 from thidua.documents.spec import OfficialDocument, Paragraph
-from thidua.documents.storage import open_stored
+from thidua.documents.tests.samples import docx_text
 from thidua.organisations.models import ClusterYear
 
 pytestmark = pytest.mark.django_db
@@ -103,12 +101,7 @@ def _spec(d=date(2021, 4, 9)):
 
 
 def _docx_text(doc: IssuedDocument) -> str:
-    d = docx.Document(io.BytesIO(open_stored(doc.docx_path).read_bytes()))
-    parts = [p.text for p in d.paragraphs]
-    for t in d.tables:
-        for row in t.rows:
-            parts += [c.text for c in row.cells]
-    return "\n".join(parts)
+    return docx_text(doc.docx_path)
 
 
 def test_document_issue_numbers_prints_and_links_the_register_entry():
