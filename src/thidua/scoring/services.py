@@ -575,6 +575,21 @@ def results_publish(*, actor, cluster_year: ClusterYear) -> ScoringConfig:
 
 
 @transaction.atomic
+def final_score_set(*, actor, cluster_year: ClusterYear, unit_id: int, criterion_id: int, points,
+                    reason: str) -> bool:
+    """A final score fixed by hand on the reconciliation page: before publication an override and the results
+    recomputed, after it the audited correction (which recomputes): all of it or nothing. True for a correction."""
+    kw = dict(actor=actor, cluster_year=cluster_year, unit_id=unit_id, criterion_id=criterion_id, points=points,
+              reason=reason)
+    if _config(cluster_year).state == ResultsState.PUBLISHED:
+        result_correct(**kw)
+        return True
+    override_set(**kw)
+    results_compute(actor=actor, cluster_year=cluster_year)
+    return False
+
+
+@transaction.atomic
 def result_correct(*, actor, cluster_year: ClusterYear, unit_id: int, criterion_id: int, points,
                    reason: str) -> ScoreOverride:
     """After publication only an audited correction: a final score fixed with a reason, results recomputed,

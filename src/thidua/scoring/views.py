@@ -9,7 +9,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -621,17 +620,12 @@ def reconciliation(request, code, year):
             criterion_id = int(request.POST.get("criterion_id") or 0)
         except ValueError:
             raise NotFound() from None
-        kw = dict(actor=request.user, cluster_year=cy, unit_id=unit_id, criterion_id=criterion_id,
-                  points=_num(request.POST.get("points")), reason=request.POST.get("reason", ""))
         try:
-            with transaction.atomic():  # the override and the recomputed results, or neither
-                if config.state == ResultsState.PUBLISHED:
-                    services.result_correct(**kw)
-                    done = _("Đã ghi nhận đính chính và tính lại kết quả đã công bố.")
-                else:
-                    services.override_set(**kw)
-                    services.results_compute(actor=request.user, cluster_year=cy)
-                    done = _("Đã thống nhất điểm.")
+            corrected = services.final_score_set(actor=request.user, cluster_year=cy, unit_id=unit_id,
+                                                 criterion_id=criterion_id, points=_num(request.POST.get("points")),
+                                                 reason=request.POST.get("reason", ""))
+            done = (_("Đã ghi nhận đính chính và tính lại kết quả đã công bố.") if corrected
+                    else _("Đã thống nhất điểm."))
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
